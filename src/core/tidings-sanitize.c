@@ -1,0 +1,1189 @@
+/* tidings-sanitize.c: making publishers' HTML safe to show
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tidings-sanitize"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+
+#include "tidings-sanitize.h"
+#include "tidings-uri.h"
+
+/* The sanitiser runs on the content of every item, so it streams: libxml2's
+ * HTML parser in SAX mode (no tree), each event written straight out. What
+ * comes out is rebuilt from our own tables (names) and escaped values, never
+ * copied from the input, so a browser parsing it sees exactly the elements
+ * and attributes we allowed.
+ *
+ * The fragment is parsed inside a wrapper element of our own that is
+ * unwrapped like any unknown element: without it libxml2 puts text that is
+ * outside any element into an implied <p>. An unknown name is used because
+ * no known element auto-closes it and stray end tags (</div>) cannot. */
+#define WRAPPER_START "<tidings-fragment>"
+#define WRAPPER_END   "</tidings-fragment>"
+
+/* Deeper start tags are unwrapped (their content kept), so that hostile
+ * input cannot nest without bound in the output. */
+#define MAX_DEPTH 512
+
+/* A reused parser context is thrown away once its dictionary of names or its
+ * element stack has grown past these, so one odd document does not pin
+ * memory for the life of the thread. */
+#define MAX_REUSED_DICT_SIZE 4096
+#define MAX_REUSED_NAME_TAB  1024
+
+#define PARSE_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR \
+                       | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED)
+
+typedef enum
+{
+  ELEMENT_UNWRAP,  /* tag dropped, content kept: also what unknown elements get */
+  ELEMENT_KEEP,    /* written out with its allowed attributes */
+  ELEMENT_DROP,    /* removed together with everything inside it */
+} ElementAction;
+
+enum
+{
+  ELEMENT_VOID = 1 << 0,   /* has no end tag in HTML */
+  ELEMENT_BLOCK = 1 << 1,  /* separates words when converting to text */
+  ELEMENT_MEDIA = 1 << 2,  /* audio, video: controls forced, src is media */
+};
+
+/* Attributes that only some elements may carry. */
+enum
+{
+  A_ABBR = 1 << 0,
+  A_ALT = 1 << 1,
+  A_BORDER = 1 << 2,
+  A_CELLPADDING = 1 << 3,
+  A_CELLSPACING = 1 << 4,
+  A_CITE = 1 << 5,
+  A_COLSPAN = 1 << 6,
+  A_DATETIME = 1 << 7,
+  A_HEADERS = 1 << 8,
+  A_HREF = 1 << 9,
+  A_LONGDESC = 1 << 10,
+  A_LOOP = 1 << 11,
+  A_MEDIA = 1 << 12,
+  A_MUTED = 1 << 13,
+  A_OPEN = 1 << 14,
+  A_POSTER = 1 << 15,
+  A_REVERSED = 1 << 16,
+  A_ROWSPAN = 1 << 17,
+  A_SCOPE = 1 << 18,
+  A_SIZES = 1 << 19,
+  A_SPAN = 1 << 20,
+  A_SRC = 1 << 21,
+  A_SRCSET = 1 << 22,
+  A_START = 1 << 23,
+  A_SUMMARY = 1 << 24,
+  A_TYPE = 1 << 25,
+  A_VALUE = 1 << 26,
+  A_GLOBAL = 1 << 31,  /* allowed on every kept element */
+};
+
+#define A_CELL (A_ABBR | A_COLSPAN | A_HEADERS | A_ROWSPAN | A_SCOPE)
+
+typedef struct
+{
+  const char *name;
+  guint8 action;
+  guint8 flags;
+  guint32 attrs;
+} ElementInfo;
+
+/* Sorted by name (checked once at run time) for bsearch().
+ *
+ * Removed with their content: anything that runs code or loads a document
+ * (script, iframe, frameset, object, applet, svg, math, template), styling
+ * that could restyle or fetch (style), interactive form controls and dialogs
+ * (form, button, select, option, optgroup, datalist, textarea, dialog), the
+ * document head (head, title) and the fallbacks of removed elements (noembed,
+ * noframes), and IE's <xml> data islands. SVG and MathML go entirely because
+ * their foreign-content parsing rules are where sanitiser bypasses live.
+ *
+ * Void elements cannot have content, and libxml2 (an HTML 4 parser) nests
+ * whatever follows embed, source, track, wbr and the like inside them, so
+ * unsafe void elements (base, link, meta, embed, input, param, frame...) are
+ * unwrapped rather than removed: the tag goes, the text after it stays.
+ *
+ * <noscript> is unwrapped, not removed: lazy-loading pages put their real
+ * <img> there, and since we re-serialise there is no parsing difference for
+ * an attacker to exploit. <font> is unwrapped too: its styling is not ours
+ * to keep. */
+static const ElementInfo elements[] = {
+  { "a", ELEMENT_KEEP, 0, A_HREF },
+  { "abbr", ELEMENT_KEEP, 0, 0 },
+  { "acronym", ELEMENT_KEEP, 0, 0 },
+  { "address", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "applet", ELEMENT_DROP, 0, 0 },
+  { "area", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "article", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "aside", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "audio", ELEMENT_KEEP, ELEMENT_BLOCK | ELEMENT_MEDIA, A_LOOP | A_MUTED | A_SRC },
+  { "b", ELEMENT_KEEP, 0, 0 },
+  { "base", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "basefont", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "bdi", ELEMENT_KEEP, 0, 0 },
+  { "bdo", ELEMENT_KEEP, 0, 0 },
+  { "bgsound", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "big", ELEMENT_KEEP, 0, 0 },
+  { "blockquote", ELEMENT_KEEP, ELEMENT_BLOCK, A_CITE },
+  { "body", ELEMENT_UNWRAP, ELEMENT_BLOCK, 0 },
+  { "br", ELEMENT_KEEP, ELEMENT_VOID | ELEMENT_BLOCK, 0 },
+  { "button", ELEMENT_DROP, 0, 0 },
+  { "caption", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "center", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "cite", ELEMENT_KEEP, 0, 0 },
+  { "code", ELEMENT_KEEP, 0, 0 },
+  { "col", ELEMENT_KEEP, ELEMENT_VOID, A_SPAN },
+  { "colgroup", ELEMENT_KEEP, 0, A_SPAN },
+  { "datalist", ELEMENT_DROP, 0, 0 },
+  { "dd", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "del", ELEMENT_KEEP, 0, A_CITE | A_DATETIME },
+  { "details", ELEMENT_KEEP, ELEMENT_BLOCK, A_OPEN },
+  { "dfn", ELEMENT_KEEP, 0, 0 },
+  { "dialog", ELEMENT_DROP, 0, 0 },
+  { "div", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "dl", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "dt", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "em", ELEMENT_KEEP, 0, 0 },
+  { "embed", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "figcaption", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "figure", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "footer", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "form", ELEMENT_DROP, 0, 0 },
+  { "frame", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "frameset", ELEMENT_DROP, 0, 0 },
+  { "h1", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "h2", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "h3", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "h4", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "h5", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "h6", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "head", ELEMENT_DROP, 0, 0 },
+  { "header", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "hr", ELEMENT_KEEP, ELEMENT_VOID | ELEMENT_BLOCK, 0 },
+  { "html", ELEMENT_UNWRAP, ELEMENT_BLOCK, 0 },
+  { "i", ELEMENT_KEEP, 0, 0 },
+  { "iframe", ELEMENT_DROP, 0, 0 },
+  { "image", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "img", ELEMENT_KEEP, ELEMENT_VOID,
+    A_ALT | A_BORDER | A_LONGDESC | A_SIZES | A_SRC | A_SRCSET },
+  { "input", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "ins", ELEMENT_KEEP, 0, A_CITE | A_DATETIME },
+  { "isindex", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "kbd", ELEMENT_KEEP, 0, 0 },
+  { "keygen", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "li", ELEMENT_KEEP, ELEMENT_BLOCK, A_TYPE | A_VALUE },
+  { "link", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "main", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "mark", ELEMENT_KEEP, 0, 0 },
+  { "math", ELEMENT_DROP, 0, 0 },
+  { "meta", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "nav", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "noembed", ELEMENT_DROP, 0, 0 },
+  { "noframes", ELEMENT_DROP, 0, 0 },
+  { "object", ELEMENT_DROP, 0, 0 },
+  { "ol", ELEMENT_KEEP, ELEMENT_BLOCK, A_REVERSED | A_START | A_TYPE },
+  { "optgroup", ELEMENT_DROP, 0, 0 },
+  { "option", ELEMENT_DROP, 0, 0 },
+  { "p", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "param", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "picture", ELEMENT_KEEP, 0, 0 },
+  { "pre", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "q", ELEMENT_KEEP, 0, A_CITE },
+  { "rp", ELEMENT_KEEP, 0, 0 },
+  { "rt", ELEMENT_KEEP, 0, 0 },
+  { "ruby", ELEMENT_KEEP, 0, 0 },
+  { "s", ELEMENT_KEEP, 0, 0 },
+  { "samp", ELEMENT_KEEP, 0, 0 },
+  { "script", ELEMENT_DROP, 0, 0 },
+  { "section", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "select", ELEMENT_DROP, 0, 0 },
+  { "small", ELEMENT_KEEP, 0, 0 },
+  { "source", ELEMENT_KEEP, ELEMENT_VOID, A_MEDIA | A_SIZES | A_SRC | A_SRCSET | A_TYPE },
+  { "span", ELEMENT_KEEP, 0, 0 },
+  { "strike", ELEMENT_KEEP, 0, 0 },
+  { "strong", ELEMENT_KEEP, 0, 0 },
+  { "style", ELEMENT_DROP, 0, 0 },
+  { "sub", ELEMENT_KEEP, 0, 0 },
+  { "summary", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "sup", ELEMENT_KEEP, 0, 0 },
+  { "svg", ELEMENT_DROP, 0, 0 },
+  { "table", ELEMENT_KEEP, ELEMENT_BLOCK, A_BORDER | A_CELLPADDING | A_CELLSPACING | A_SUMMARY },
+  { "tbody", ELEMENT_KEEP, 0, 0 },
+  { "td", ELEMENT_KEEP, ELEMENT_BLOCK, A_CELL },
+  { "template", ELEMENT_DROP, 0, 0 },
+  { "textarea", ELEMENT_DROP, 0, 0 },
+  { "tfoot", ELEMENT_KEEP, 0, 0 },
+  { "th", ELEMENT_KEEP, ELEMENT_BLOCK, A_CELL },
+  { "thead", ELEMENT_KEEP, 0, 0 },
+  { "time", ELEMENT_KEEP, 0, A_DATETIME },
+  { "title", ELEMENT_DROP, 0, 0 },
+  { "tr", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
+  { "track", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
+  { "tt", ELEMENT_KEEP, 0, 0 },
+  { "u", ELEMENT_KEEP, 0, 0 },
+  { "ul", ELEMENT_KEEP, ELEMENT_BLOCK, A_TYPE },
+  { "var", ELEMENT_KEEP, 0, 0 },
+  { "video", ELEMENT_KEEP, ELEMENT_BLOCK | ELEMENT_MEDIA,
+    A_LOOP | A_MUTED | A_POSTER | A_SRC },
+  { "wbr", ELEMENT_KEEP, ELEMENT_VOID, 0 },
+  { "xml", ELEMENT_DROP, 0, 0 },
+};
+
+typedef enum
+{
+  ATTR_TEXT,     /* any text, escaped */
+  ATTR_BOOLEAN,  /* written without a value */
+  ATTR_LINK,     /* a URL someone may follow */
+  ATTR_IMAGE,    /* a URL loaded as an image */
+  ATTR_SRC,      /* image or media, depending on the element */
+  ATTR_SRCSET,   /* a list of image candidates */
+} AttrKind;
+
+typedef struct
+{
+  const char *name;
+  guint32 bit;
+  guint8 kind;
+} AttrInfo;
+
+/* Sorted by name for bsearch(). No event handlers, no style (url() fetches,
+ * and page styling is not the publisher's to inject), no class or id (they
+ * could clash with or clobber the reader's own page). */
+static const AttrInfo attributes[] = {
+  { "abbr", A_ABBR, ATTR_TEXT },
+  { "align", A_GLOBAL, ATTR_TEXT },
+  { "alt", A_ALT, ATTR_TEXT },
+  { "border", A_BORDER, ATTR_TEXT },
+  { "cellpadding", A_CELLPADDING, ATTR_TEXT },
+  { "cellspacing", A_CELLSPACING, ATTR_TEXT },
+  { "cite", A_CITE, ATTR_LINK },
+  { "colspan", A_COLSPAN, ATTR_TEXT },
+  { "datetime", A_DATETIME, ATTR_TEXT },
+  { "dir", A_GLOBAL, ATTR_TEXT },
+  { "headers", A_HEADERS, ATTR_TEXT },
+  { "height", A_GLOBAL, ATTR_TEXT },
+  { "href", A_HREF, ATTR_LINK },
+  { "lang", A_GLOBAL, ATTR_TEXT },
+  { "longdesc", A_LONGDESC, ATTR_LINK },
+  { "loop", A_LOOP, ATTR_BOOLEAN },
+  { "media", A_MEDIA, ATTR_TEXT },
+  { "muted", A_MUTED, ATTR_BOOLEAN },
+  { "open", A_OPEN, ATTR_BOOLEAN },
+  { "poster", A_POSTER, ATTR_IMAGE },
+  { "reversed", A_REVERSED, ATTR_BOOLEAN },
+  { "rowspan", A_ROWSPAN, ATTR_TEXT },
+  { "scope", A_SCOPE, ATTR_TEXT },
+  { "sizes", A_SIZES, ATTR_TEXT },
+  { "span", A_SPAN, ATTR_TEXT },
+  { "src", A_SRC, ATTR_SRC },
+  { "srcset", A_SRCSET, ATTR_SRCSET },
+  { "start", A_START, ATTR_TEXT },
+  { "summary", A_SUMMARY, ATTR_TEXT },
+  { "title", A_GLOBAL, ATTR_TEXT },
+  { "type", A_TYPE, ATTR_TEXT },
+  { "valign", A_GLOBAL, ATTR_TEXT },
+  { "value", A_VALUE, ATTR_TEXT },
+  { "width", A_GLOBAL, ATTR_TEXT },
+};
+
+typedef enum
+{
+  OPEN_UNWRAPPED,  /* nothing was written for it */
+  OPEN_WRITTEN,    /* its start tag was written */
+  OPEN_DROPPED,    /* it and its content are being removed */
+  OPEN_INSIDE,     /* inside a dropped element */
+} OpenState;
+
+typedef struct
+{
+  const char *name;  /* owned by the parser's dictionary */
+  const ElementInfo *info;
+  OpenState state;
+} OpenElement;
+
+typedef struct
+{
+  GString *out;
+  GUri *base;
+  GArray *stack;  /* of OpenElement, as the parser opened them */
+  guint dropping;  /* open elements being removed with their content */
+  guint written;   /* open non-void elements whose start tag was written */
+  gboolean text_only;
+} Sanitizer;
+
+static int
+compare_element (const void *key,
+                 const void *member)
+{
+  return g_ascii_strcasecmp (key, ((const ElementInfo *) member)->name);
+}
+
+static int
+compare_attribute (const void *key,
+                   const void *member)
+{
+  return g_ascii_strcasecmp (key, ((const AttrInfo *) member)->name);
+}
+
+static gboolean
+tables_are_sorted (void)
+{
+  for (gsize i = 1; i < G_N_ELEMENTS (elements); i++)
+    {
+      if (strcmp (elements[i - 1].name, elements[i].name) >= 0)
+        return FALSE;
+    }
+  for (gsize i = 1; i < G_N_ELEMENTS (attributes); i++)
+    {
+      if (strcmp (attributes[i - 1].name, attributes[i].name) >= 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const ElementInfo *
+lookup_element (const char *name)
+{
+  return bsearch (name, elements, G_N_ELEMENTS (elements), sizeof elements[0], compare_element);
+}
+
+static const AttrInfo *
+lookup_attribute (const char *name)
+{
+  return bsearch (name, attributes, G_N_ELEMENTS (attributes), sizeof attributes[0],
+                  compare_attribute);
+}
+
+/* Appends @len bytes of @text, escaped for HTML text (or, with @in_attribute,
+ * for a double-quoted attribute value). Line breaks are normalised to "\n"
+ * and the control characters HTML does not allow are left out. */
+static void
+append_escaped (GString    *out,
+                const char *text,
+                gsize       len,
+                gboolean    in_attribute)
+{
+  const char *run = text;
+  const char *end = text + len;
+
+  for (const char *p = text; p < end; p++)
+    {
+      guchar c = *p;
+      const char *replacement;
+
+      if (G_LIKELY (c > '>' || (c >= ' ' && c != '&' && c != '<' && c != '>' && c != '"')))
+        {
+          if (c != 0x7f)
+            continue;
+        }
+
+      switch (c)
+        {
+        case '&':
+          replacement = "&amp;";
+          break;
+        case '<':
+          replacement = "&lt;";
+          break;
+        case '>':
+          replacement = "&gt;";
+          break;
+        case '"':
+          if (!in_attribute)
+            continue;
+          replacement = "&quot;";
+          break;
+        case '\t':
+        case '\n':
+          continue;
+        case '\r':
+          replacement = (p + 1 < end && p[1] == '\n') ? "" : "\n";
+          break;
+        default:
+          replacement = "";
+          break;
+        }
+
+      g_string_append_len (out, run, p - run);
+      g_string_append (out, replacement);
+      run = p + 1;
+    }
+
+  g_string_append_len (out, run, end - run);
+}
+
+/* Appends @len bytes of decoded @text as plain text, turning every white
+ * space character into a space and leaving out other control characters; the
+ * caller collapses runs of spaces at the end. */
+static void
+append_plain (GString    *out,
+              const char *text,
+              gsize       len)
+{
+  const char *run = text;
+  const char *end = text + len;
+
+  for (const char *p = text; p < end; p++)
+    {
+      guchar c = *p;
+
+      if (G_LIKELY (c > ' ' && c != 0x7f))
+        continue;
+
+      g_string_append_len (out, run, p - run);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+        g_string_append_c (out, ' ');
+      run = p + 1;
+    }
+
+  g_string_append_len (out, run, end - run);
+}
+
+static void
+append_attribute (GString    *out,
+                  const char *name,
+                  const char *value)
+{
+  g_string_append_c (out, ' ');
+  g_string_append (out, name);
+  g_string_append (out, "=\"");
+  append_escaped (out, value, strlen (value), TRUE);
+  g_string_append_c (out, '"');
+}
+
+/* TRUE for a srcset descriptor we understand: a number followed by w, x or
+ * h ("640w", "1.5x"). */
+static gboolean
+is_srcset_descriptor (const char *start,
+                      const char *end)
+{
+  if (end - start < 2 || (end[-1] != 'w' && end[-1] != 'x' && end[-1] != 'h'))
+    return FALSE;
+
+  for (const char *p = start; p < end - 1; p++)
+    {
+      if (!g_ascii_isdigit (*p) && *p != '.')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Appends the image candidates of @value that resolve to allowed image URLs,
+ * as "url descriptor, url descriptor"; returns FALSE when none does. Follows
+ * the way browsers split the list: a URL runs up to white space (commas at
+ * its end separate candidates), its descriptors up to the next comma. */
+static gboolean
+append_srcset (GString    *out,
+               GUri       *base,
+               const char *value)
+{
+  gboolean any = FALSE;
+  const char *p = value;
+
+  while (*p != '\0')
+    {
+      const char *url_start;
+      const char *url_end;
+      gboolean has_descriptors = TRUE;
+      g_autofree char *url = NULL;
+      g_autofree char *resolved = NULL;
+
+      while (g_ascii_isspace (*p) || *p == ',')
+        p++;
+      if (*p == '\0')
+        break;
+
+      url_start = p;
+      while (*p != '\0' && !g_ascii_isspace (*p))
+        p++;
+      url_end = p;
+
+      if (url_end[-1] == ',')
+        {
+          has_descriptors = FALSE;
+          while (url_end > url_start && url_end[-1] == ',')
+            url_end--;
+        }
+
+      url = g_strndup (url_start, url_end - url_start);
+      resolved = _tidings_uri_resolve_with (base, url);
+      if (resolved != NULL && !tidings_uri_is_allowed (resolved, TIDINGS_URI_IMAGE))
+        g_clear_pointer (&resolved, g_free);
+
+      if (resolved != NULL)
+        {
+          if (any)
+            g_string_append (out, ", ");
+          append_escaped (out, resolved, strlen (resolved), TRUE);
+          any = TRUE;
+        }
+
+      if (!has_descriptors)
+        continue;
+
+      /* Descriptors: white-space separated tokens up to the next comma
+       * outside parentheses; only the ones we understand are kept. */
+      while (*p != '\0' && *p != ',')
+        {
+          const char *token_start;
+          int parens = 0;
+
+          while (g_ascii_isspace (*p))
+            p++;
+
+          token_start = p;
+          while (*p != '\0' && (parens > 0 || (*p != ',' && !g_ascii_isspace (*p))))
+            {
+              if (*p == '(')
+                parens++;
+              else if (*p == ')')
+                parens--;
+              p++;
+            }
+
+          if (resolved != NULL && is_srcset_descriptor (token_start, p))
+            {
+              g_string_append_c (out, ' ');
+              g_string_append_len (out, token_start, p - token_start);
+            }
+        }
+    }
+
+  return any;
+}
+
+/* Appends the URL of attribute @name when it resolves to one allowed for
+ * @use; returns FALSE when it was left out. */
+static gboolean
+append_url_attribute (Sanitizer     *self,
+                      const char    *name,
+                      const char    *value,
+                      TidingsUriUse  use)
+{
+  g_autofree char *resolved = NULL;
+
+  if (value == NULL)
+    return FALSE;
+
+  resolved = _tidings_uri_resolve_with (self->base, value);
+  if (resolved == NULL || !tidings_uri_is_allowed (resolved, use))
+    return FALSE;
+
+  append_attribute (self->out, name, resolved);
+  return TRUE;
+}
+
+/* The element a <source> belongs to. libxml2 does not know <source> is void
+ * and nests a following one inside it, so void elements are looked through. */
+static const OpenElement *
+find_parent (Sanitizer *self)
+{
+  for (guint i = self->stack->len; i > 0; i--)
+    {
+      const OpenElement *open = &g_array_index (self->stack, OpenElement, i - 1);
+
+      if (open->info == NULL || !(open->info->flags & ELEMENT_VOID))
+        return open;
+    }
+
+  return NULL;
+}
+
+/* Writes the start tag of @info with its allowed attributes from @atts;
+ * returns FALSE (and writes nothing) when the element is better left out,
+ * such as an image without an allowed source. */
+static gboolean
+write_start_tag (Sanitizer          *self,
+                 const ElementInfo  *info,
+                 const xmlChar     **atts)
+{
+  GString *out = self->out;
+  gsize start = out->len;
+  gboolean has_source = FALSE;
+  TidingsUriUse src_use = TIDINGS_URI_IMAGE;
+  gboolean srcset_allowed = TRUE;
+
+  if (info->flags & ELEMENT_MEDIA)
+    {
+      src_use = TIDINGS_URI_MEDIA;
+      srcset_allowed = FALSE;
+    }
+  else if (strcmp (info->name, "source") == 0)
+    {
+      const OpenElement *parent = find_parent (self);
+
+      /* In <picture> a source offers images (srcset), in <audio> and
+       * <video> a media file (src); anywhere else it means nothing. */
+      if (parent == NULL || parent->state != OPEN_WRITTEN || parent->info == NULL)
+        return FALSE;
+      if (parent->info->flags & ELEMENT_MEDIA)
+        {
+          src_use = TIDINGS_URI_MEDIA;
+          srcset_allowed = FALSE;
+        }
+      else if (strcmp (parent->info->name, "picture") == 0)
+        src_use = (TidingsUriUse) -1;
+      else
+        return FALSE;
+    }
+
+  g_string_append_c (out, '<');
+  g_string_append (out, info->name);
+
+  for (gsize i = 0; atts != NULL && atts[i] != NULL; i += 2)
+    {
+      const char *name = (const char *) atts[i];
+      const char *value = (const char *) atts[i + 1];
+      const AttrInfo *attr = lookup_attribute (name);
+
+      if (attr == NULL || !(attr->bit & (info->attrs | A_GLOBAL)))
+        continue;
+
+      switch ((AttrKind) attr->kind)
+        {
+        case ATTR_TEXT:
+          append_attribute (out, attr->name, value != NULL ? value : "");
+          break;
+
+        case ATTR_BOOLEAN:
+          g_string_append_c (out, ' ');
+          g_string_append (out, attr->name);
+          break;
+
+        case ATTR_LINK:
+          append_url_attribute (self, attr->name, value, TIDINGS_URI_LINK);
+          break;
+
+        case ATTR_IMAGE:
+          append_url_attribute (self, attr->name, value, TIDINGS_URI_IMAGE);
+          break;
+
+        case ATTR_SRC:
+          if (src_use != (TidingsUriUse) -1
+              && append_url_attribute (self, attr->name, value, src_use))
+            has_source = TRUE;
+          break;
+
+        case ATTR_SRCSET:
+          if (srcset_allowed && value != NULL)
+            {
+              gsize before = out->len;
+
+              g_string_append (out, " srcset=\"");
+              if (append_srcset (out, self->base, value))
+                {
+                  g_string_append_c (out, '"');
+                  has_source = TRUE;
+                }
+              else
+                {
+                  g_string_truncate (out, before);
+                }
+            }
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  if (info->flags & ELEMENT_MEDIA)
+    {
+      /* Nothing plays by itself and nothing is fetched before the reader
+       * asks for it. */
+      g_string_append (out, " controls preload=\"none\"");
+    }
+  else if ((info->attrs & A_SRC) && !has_source)
+    {
+      /* An <img> or <source> with nothing left to load would only show as
+       * a broken image. */
+      g_string_truncate (out, start);
+      return FALSE;
+    }
+
+  g_string_append_c (out, '>');
+  return TRUE;
+}
+
+static void
+on_start_element (void           *user_data,
+                  const xmlChar  *name,
+                  const xmlChar **atts)
+{
+  Sanitizer *self = user_data;
+  OpenElement open = { (const char *) name, NULL, OPEN_UNWRAPPED };
+
+  if (self->dropping > 0)
+    {
+      open.state = OPEN_INSIDE;
+      g_array_append_val (self->stack, open);
+      return;
+    }
+
+  open.info = lookup_element (open.name);
+
+  if (open.info == NULL)
+    {
+      /* Unknown: unwrapped. */
+    }
+  else if (open.info->action == ELEMENT_DROP)
+    {
+      open.state = OPEN_DROPPED;
+      self->dropping++;
+    }
+  else if (self->text_only)
+    {
+      if (open.info->flags & ELEMENT_BLOCK)
+        g_string_append_c (self->out, ' ');
+    }
+  else if (open.info->action == ELEMENT_KEEP && self->written < MAX_DEPTH)
+    {
+      if (write_start_tag (self, open.info, atts))
+        {
+          open.state = OPEN_WRITTEN;
+          if (!(open.info->flags & ELEMENT_VOID))
+            self->written++;
+        }
+    }
+
+  g_array_append_val (self->stack, open);
+}
+
+static void
+close_element (Sanitizer         *self,
+               const OpenElement *open)
+{
+  switch (open->state)
+    {
+    case OPEN_DROPPED:
+      self->dropping--;
+      break;
+
+    case OPEN_WRITTEN:
+      if (!(open->info->flags & ELEMENT_VOID))
+        {
+          g_string_append (self->out, "</");
+          g_string_append (self->out, open->info->name);
+          g_string_append_c (self->out, '>');
+          self->written--;
+        }
+      break;
+
+    case OPEN_UNWRAPPED:
+      if (self->text_only && open->info != NULL && (open->info->flags & ELEMENT_BLOCK))
+        g_string_append_c (self->out, ' ');
+      break;
+
+    case OPEN_INSIDE:
+    default:
+      break;
+    }
+}
+
+static void
+on_end_element (void          *user_data,
+                const xmlChar *name)
+{
+  Sanitizer *self = user_data;
+  guint i;
+
+  /* libxml2 closes elements in order, so this is nearly always the last one
+   * opened; should it not be, everything opened after it is closed too. */
+  for (i = self->stack->len; i > 0; i--)
+    {
+      const OpenElement *open = &g_array_index (self->stack, OpenElement, i - 1);
+
+      if (open->name == (const char *) name || strcmp (open->name, (const char *) name) == 0)
+        break;
+    }
+
+  if (i == 0)
+    return;
+
+  while (self->stack->len >= i)
+    {
+      close_element (self, &g_array_index (self->stack, OpenElement, self->stack->len - 1));
+      g_array_set_size (self->stack, self->stack->len - 1);
+    }
+}
+
+static void
+on_characters (void          *user_data,
+               const xmlChar *text,
+               int            len)
+{
+  Sanitizer *self = user_data;
+
+  if (self->dropping > 0 || len <= 0)
+    return;
+
+  if (self->text_only)
+    append_plain (self->out, (const char *) text, len);
+  else
+    append_escaped (self->out, (const char *) text, len, FALSE);
+}
+
+static void
+on_error (void       *user_data,
+          const char *message,
+          ...)
+{
+}
+
+static void
+on_structured_error (void        *user_data,
+                     xmlErrorPtr  error)
+{
+}
+
+/* One parser context per thread, reused: creating one (dictionary, stacks,
+ * SAX handler) for each of thousands of short items costs more than
+ * resetting it. */
+static GPrivate parser_context = G_PRIVATE_INIT ((GDestroyNotify) htmlFreeParserCtxt);
+
+static htmlParserCtxtPtr
+get_parser_context (void)
+{
+  static gsize initialized = 0;
+  htmlParserCtxtPtr ctxt;
+
+  if (g_once_init_enter (&initialized))
+    {
+      g_assert (tables_are_sorted ());
+      xmlInitParser ();
+      g_once_init_leave (&initialized, 1);
+    }
+
+  ctxt = g_private_get (&parser_context);
+  if (ctxt == NULL)
+    {
+      ctxt = htmlNewParserCtxt ();
+      if (ctxt == NULL)
+        g_error ("Out of memory creating an HTML parser");
+      g_private_set (&parser_context, ctxt);
+    }
+
+  return ctxt;
+}
+
+static void
+release_parser_context (htmlParserCtxtPtr ctxt)
+{
+  if ((ctxt->dict != NULL && xmlDictSize (ctxt->dict) > MAX_REUSED_DICT_SIZE)
+      || ctxt->nameMax > MAX_REUSED_NAME_TAB)
+    {
+      /* Frees the old one through the GPrivate's destroy notify. */
+      g_private_replace (&parser_context, NULL);
+    }
+}
+
+/* Runs @self over the @len bytes of valid UTF-8 @html. */
+static void
+parse_fragment (Sanitizer  *self,
+                const char *html,
+                gsize       len)
+{
+  htmlSAXHandler sax = { 0 };
+  htmlParserCtxtPtr ctxt;
+  g_autoptr(GString) wrapped = NULL;
+  htmlDocPtr doc;
+
+  /* libxml2 takes an int size; nothing a feed carries comes near. */
+  len = MIN (len, (gsize) G_MAXINT - 64);
+
+  wrapped = g_string_sized_new (len + sizeof WRAPPER_START + sizeof WRAPPER_END);
+  g_string_append_len (wrapped, WRAPPER_START, strlen (WRAPPER_START));
+  g_string_append_len (wrapped, html, len);
+  g_string_append_len (wrapped, WRAPPER_END, strlen (WRAPPER_END));
+
+  sax.startElement = on_start_element;
+  sax.endElement = on_end_element;
+  sax.characters = on_characters;
+  sax.ignorableWhitespace = on_characters;
+  sax.cdataBlock = on_characters;
+  sax.warning = on_error;
+  sax.error = on_error;
+  sax.fatalError = on_error;
+  /* The structured handler is only consulted with the SAX2 magic; it keeps
+   * errors away from any global handler someone else installed. */
+  sax.serror = on_structured_error;
+  sax.initialized = XML_SAX2_MAGIC;
+
+  ctxt = get_parser_context ();
+  memcpy (ctxt->sax, &sax, sizeof sax);
+  ctxt->userData = self;
+
+  /* Declaring UTF-8 also stops a <meta charset> in the fragment from
+   * switching the encoding half way. */
+  doc = htmlCtxtReadMemory (ctxt, wrapped->str, (int) wrapped->len, NULL, "UTF-8",
+                            PARSE_OPTIONS);
+  if (doc != NULL)
+    xmlFreeDoc (doc);
+
+  ctxt->userData = NULL;
+  release_parser_context (ctxt);
+
+  /* Close whatever the parser left open. */
+  while (self->stack->len > 0)
+    {
+      close_element (self, &g_array_index (self->stack, OpenElement, self->stack->len - 1));
+      g_array_set_size (self->stack, self->stack->len - 1);
+    }
+}
+
+/* Returns @html as valid UTF-8 without NUL bytes: @html itself when it
+ * already is, else a repaired copy stored in @repaired. */
+static const char *
+ensure_utf8 (const char  *html,
+             gsize       *len,
+             char       **repaired)
+{
+  if (g_utf8_validate_len (html, *len, NULL))
+    return html;
+
+  *repaired = g_utf8_make_valid (html, *len);
+  *len = strlen (*repaired);
+  return *repaired;
+}
+
+static gboolean
+has_markup (const char *text,
+            gsize       len)
+{
+  return memchr (text, '<', len) != NULL || memchr (text, '&', len) != NULL;
+}
+
+static char *
+finish_output (GString *out)
+{
+  /* Belt and braces: the parser should only ever hand us UTF-8. */
+  if (!g_utf8_validate_len (out->str, out->len, NULL))
+    {
+      char *valid = g_utf8_make_valid (out->str, out->len);
+
+      g_string_free (out, TRUE);
+      return valid;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+tidings_sanitize_html (const char *html,
+                       gssize      len,
+                       const char *base_uri)
+{
+  g_autofree char *repaired = NULL;
+  g_autoptr(GUri) base = NULL;
+  gsize length;
+  Sanitizer self = { 0 };
+
+  g_return_val_if_fail (html != NULL || len == 0, NULL);
+
+  if (html == NULL)
+    return g_strdup ("");
+
+  length = len < 0 ? strlen (html) : (gsize) len;
+  html = ensure_utf8 (html, &length, &repaired);
+
+  self.out = g_string_sized_new (length + length / 8 + 16);
+
+  /* Plain text, as many summaries are: nothing for a parser to do. */
+  if (!has_markup (html, length))
+    {
+      append_escaped (self.out, html, length, FALSE);
+      return finish_output (self.out);
+    }
+
+  if (base_uri != NULL)
+    base = g_uri_parse (base_uri, G_URI_FLAGS_PARSE_RELAXED | G_URI_FLAGS_ENCODED, NULL);
+
+  self.base = base;
+  self.stack = g_array_sized_new (FALSE, FALSE, sizeof (OpenElement), 32);
+
+  parse_fragment (&self, html, length);
+
+  g_array_unref (self.stack);
+  return finish_output (self.out);
+}
+
+char *
+tidings_html_to_text (const char *html,
+                      gssize      len)
+{
+  g_autofree char *repaired = NULL;
+  gsize length;
+  Sanitizer self = { 0 };
+
+  g_return_val_if_fail (html != NULL || len == 0, NULL);
+
+  if (html == NULL)
+    return g_strdup ("");
+
+  length = len < 0 ? strlen (html) : (gsize) len;
+  html = ensure_utf8 (html, &length, &repaired);
+
+  self.out = g_string_sized_new (length + 1);
+  self.text_only = TRUE;
+
+  if (!has_markup (html, length))
+    {
+      /* The common case for titles: no parser needed. */
+      append_plain (self.out, html, length);
+    }
+  else
+    {
+      self.stack = g_array_sized_new (FALSE, FALSE, sizeof (OpenElement), 16);
+      parse_fragment (&self, html, length);
+      g_array_unref (self.stack);
+    }
+
+  return tidings_collapse_space (finish_output (self.out));
+}
+
+/* Appends one paragraph: the lines from @start to @end joined with <br>. */
+static void
+append_paragraph (GString    *out,
+                  const char *start,
+                  const char *end)
+{
+  g_string_append (out, "<p>");
+
+  while (start < end)
+    {
+      const char *newline = memchr (start, '\n', end - start);
+      const char *line_end = newline != NULL ? newline : end;
+
+      append_escaped (out, start, line_end - start, TRUE);
+      if (newline == NULL)
+        break;
+      g_string_append (out, "<br>");
+      start = newline + 1;
+    }
+
+  g_string_append (out, "</p>");
+}
+
+static gboolean
+is_blank (const char *start,
+          const char *end)
+{
+  for (const char *p = start; p < end; p++)
+    {
+      if (!g_ascii_isspace (*p))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Turns "\r\n" and lone "\r" into "\n", in place. */
+static void
+normalize_line_breaks (char *text)
+{
+  char *out = text;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\r')
+        {
+          *out++ = '\n';
+          if (p[1] == '\n')
+            p++;
+        }
+      else
+        {
+          *out++ = *p;
+        }
+    }
+  *out = '\0';
+}
+
+char *
+tidings_text_to_html (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  const char *p;
+  const char *end;
+  const char *paragraph = NULL;  /* start of the paragraph being gathered */
+  const char *last_text = NULL;  /* end of its last non-blank line */
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  valid = g_utf8_make_valid (text, -1);
+
+  /* Line breaks as "\n" only, whatever the publisher's system. */
+  if (strchr (valid, '\r') != NULL)
+    normalize_line_breaks (valid);
+  p = valid;
+
+  end = p + strlen (p);
+  out = g_string_sized_new ((end - p) + (end - p) / 8 + 8);
+
+  /* Paragraphs are runs of non-blank lines; blank lines separate them. */
+  while (p < end)
+    {
+      const char *newline = memchr (p, '\n', end - p);
+      const char *line_end = newline != NULL ? newline : end;
+
+      if (is_blank (p, line_end))
+        {
+          if (paragraph != NULL)
+            append_paragraph (out, paragraph, last_text);
+          paragraph = NULL;
+        }
+      else
+        {
+          if (paragraph == NULL)
+            paragraph = p;
+          last_text = line_end;
+        }
+
+      p = newline != NULL ? newline + 1 : end;
+    }
+
+  if (paragraph != NULL)
+    append_paragraph (out, paragraph, last_text);
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+tidings_collapse_space (char *text)
+{
+  char *out;
+  gboolean pending_space = FALSE;
+
+  if (text == NULL)
+    return NULL;
+
+  out = text;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          /* Only between words: leading space is never written. */
+          pending_space = out != text;
+          continue;
+        }
+
+      if (pending_space)
+        *out++ = ' ';
+      pending_space = FALSE;
+      *out++ = *p;
+    }
+  *out = '\0';
+
+  return text;
+}

@@ -1,0 +1,249 @@
+/* tidings-uri.c: resolving and vetting the addresses found in feeds
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tidings-uri"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tidings-uri.h"
+
+/* Relaxed: feeds are full of slightly broken addresses that browsers accept.
+ * Encoded: keep the publisher's percent-encoding as it is. */
+#define URI_FLAGS (G_URI_FLAGS_PARSE_RELAXED | G_URI_FLAGS_ENCODED)
+
+/* Longest scheme we need to recognise ("mailto", "https", "data"). */
+#define MAX_SCHEME 8
+
+/* The image types a browser decodes without running anything; SVG is left
+ * out on purpose since an SVG document can carry script. */
+static const char * const image_types[] = {
+  "image/avif",
+  "image/bmp",
+  "image/gif",
+  "image/jpeg",
+  "image/png",
+  "image/vnd.microsoft.icon",
+  "image/webp",
+  "image/x-icon",
+};
+
+/* What the URL standard strips from both ends of an address: C0 controls
+ * and space. */
+static inline gboolean
+is_c0_or_space (guchar c)
+{
+  return c <= 0x20;
+}
+
+/* What browsers ignore while reading a scheme ("java\tscript:"). */
+static inline gboolean
+is_ignorable (guchar c)
+{
+  return c <= 0x20 || c == 0x7f;
+}
+
+/* Trims @ref and removes the tabs and line breaks that the URL standard drops
+ * wherever they are; returns NULL when nothing is left. */
+static char *
+clean_ref (const char *ref)
+{
+  const char *start = ref;
+  const char *end = ref + strlen (ref);
+  char *clean;
+  char *out;
+
+  while (start < end && is_c0_or_space (*start))
+    start++;
+  while (end > start && is_c0_or_space (end[-1]))
+    end--;
+
+  if (start == end)
+    return g_strdup ("");
+
+  clean = out = g_malloc (end - start + 1);
+  for (const char *p = start; p < end; p++)
+    {
+      if (*p != '\t' && *p != '\n' && *p != '\r')
+        *out++ = *p;
+    }
+  *out = '\0';
+
+  return clean;
+}
+
+char *
+_tidings_uri_resolve_with (GUri       *base,
+                           const char *ref)
+{
+  g_autofree char *clean = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  if (ref == NULL)
+    return NULL;
+
+  clean = clean_ref (ref);
+
+  if (base != NULL)
+    {
+      uri = g_uri_parse_relative (base, clean, URI_FLAGS, NULL);
+    }
+  else if (clean[0] == '/' && clean[1] == '/')
+    {
+      /* Protocol-relative with nothing to inherit the scheme from: assume the
+       * secure one, as any page loaded today would. */
+      g_autofree char *with_scheme = g_strconcat ("https:", clean, NULL);
+
+      uri = g_uri_parse (with_scheme, URI_FLAGS, NULL);
+    }
+  else
+    {
+      uri = g_uri_parse (clean, URI_FLAGS, NULL);
+    }
+
+  if (uri == NULL)
+    return NULL;
+
+  return g_uri_to_string (uri);
+}
+
+char *
+tidings_uri_resolve (const char *base,
+                     const char *ref)
+{
+  g_autoptr(GUri) base_uri = NULL;
+
+  if (ref == NULL)
+    return NULL;
+
+  if (base != NULL)
+    {
+      g_autofree char *clean_base = clean_ref (base);
+
+      /* An unusable base (relative, garbage) is as good as none. */
+      base_uri = g_uri_parse (clean_base, URI_FLAGS, NULL);
+    }
+
+  return _tidings_uri_resolve_with (base_uri, ref);
+}
+
+/* Reads the part of @uri before the first ':' into @scheme (lower case,
+ * ignorable characters skipped). Returns the position after the ':', or NULL
+ * when @uri has no valid scheme. */
+static const char *
+read_scheme (const char *uri,
+             char        scheme[MAX_SCHEME + 1])
+{
+  gsize n = 0;
+
+  for (const char *p = uri; *p != '\0'; p++)
+    {
+      guchar c = *p;
+
+      if (is_ignorable (c))
+        continue;
+
+      if (c == ':')
+        {
+          if (n == 0)
+            return NULL;
+          scheme[n] = '\0';
+          return p + 1;
+        }
+
+      if (g_ascii_isalpha (c)
+          || (n > 0 && (g_ascii_isdigit (c) || c == '+' || c == '-' || c == '.')))
+        {
+          /* Longer than any scheme we allow: no need to read further. */
+          if (n == MAX_SCHEME)
+            return NULL;
+          scheme[n++] = g_ascii_tolower (c);
+          continue;
+        }
+
+      /* '/', '?', '#' or anything else before a ':' makes it relative. */
+      return NULL;
+    }
+
+  return NULL;
+}
+
+/* TRUE when the data: URI payload at @rest starts with an allowed image type,
+ * followed by ';' (parameters, base64) or ',' (the data). */
+static gboolean
+is_allowed_image_data (const char *rest)
+{
+  char type[32];
+  gsize n = 0;
+  const char *p;
+
+  for (p = rest; *p != '\0' && *p != ';' && *p != ','; p++)
+    {
+      guchar c = *p;
+
+      if (is_ignorable (c))
+        continue;
+      if (n == sizeof type - 1)
+        return FALSE;
+      type[n++] = g_ascii_tolower (c);
+    }
+
+  if (*p == '\0')
+    return FALSE;
+  type[n] = '\0';
+
+  for (gsize i = 0; i < G_N_ELEMENTS (image_types); i++)
+    {
+      if (strcmp (type, image_types[i]) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+tidings_uri_is_allowed (const char    *uri,
+                        TidingsUriUse  use)
+{
+  char scheme[MAX_SCHEME + 1];
+  const char *rest;
+
+  if (uri == NULL)
+    return FALSE;
+
+  rest = read_scheme (uri, scheme);
+  if (rest == NULL)
+    return FALSE;
+
+  if (strcmp (scheme, "http") == 0 || strcmp (scheme, "https") == 0)
+    return TRUE;
+
+  switch (use)
+    {
+    case TIDINGS_URI_LINK:
+      return strcmp (scheme, "mailto") == 0;
+
+    case TIDINGS_URI_IMAGE:
+      return strcmp (scheme, "data") == 0 && is_allowed_image_data (rest);
+
+    case TIDINGS_URI_MEDIA:
+    default:
+      return FALSE;
+    }
+}
+
+char *
+tidings_uri_resolve_allowed (const char    *base,
+                             const char    *ref,
+                             TidingsUriUse  use)
+{
+  g_autofree char *resolved = tidings_uri_resolve (base, ref);
+
+  if (resolved == NULL || !tidings_uri_is_allowed (resolved, use))
+    return NULL;
+
+  return g_steal_pointer (&resolved);
+}

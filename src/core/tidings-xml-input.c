@@ -1,0 +1,589 @@
+/* tidings-xml-input.c: turning the bytes publishers serve into clean UTF-8 XML
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tidings-xml"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "tidings-xml-input.h"
+
+/* How much of the document is looked at to find its character set. */
+#define SNIFF_SIZE 1024
+
+/* Longest entity or character reference we accept as one (`&#x10FFFF;` is
+ * 10 bytes; HTML entity names are at most 32). */
+#define MAX_REF_LENGTH 40
+
+typedef enum
+{
+  DECODE_SNIFF,     /* still collecting the first bytes */
+  DECODE_UTF8,      /* UTF-8, with invalid bytes read as windows-1252 */
+  DECODE_CP1252,    /* ISO-8859-1 and windows-1252, as browsers treat both */
+  DECODE_ICONV,     /* anything else GLib's iconv knows */
+} DecodeMode;
+
+typedef enum
+{
+  SCAN_TEXT,        /* content and tags: bare ampersands get escaped */
+  SCAN_COMMENT,     /* inside <!-- -->: left alone */
+  SCAN_CDATA,       /* inside <![CDATA[ ]]>: left alone */
+  SCAN_PI,          /* inside <? ?>: left alone */
+} ScanState;
+
+struct _TidingsXmlInput
+{
+  DecodeMode        mode;
+  ScanState         scan;
+  GString          *raw;       /* undecided input bytes */
+  GString          *decoded;   /* UTF-8 waiting to be scanned */
+  GIConv            iconv;
+  char             *charset;
+  TidingsXmlRepair  repairs;
+  gboolean          seen_lt;   /* the first `<` has been passed */
+};
+
+/* windows-1252's 0x80-0x9F; the five holes keep their C1 code point. */
+static const gunichar cp1252_high[32] = {
+  0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+  0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+};
+
+void
+_tidings_append_cp1252 (GString *out,
+                        guchar   byte)
+{
+  if (byte < 0x80)
+    g_string_append_c (out, (char) byte);
+  else if (byte < 0xA0)
+    g_string_append_unichar (out, cp1252_high[byte - 0x80]);
+  else
+    g_string_append_unichar (out, byte);
+}
+
+TidingsXmlInput *
+_tidings_xml_input_new (void)
+{
+  TidingsXmlInput *input = g_new0 (TidingsXmlInput, 1);
+
+  input->mode = DECODE_SNIFF;
+  input->scan = SCAN_TEXT;
+  input->raw = g_string_new (NULL);
+  input->decoded = g_string_new (NULL);
+  input->iconv = (GIConv) -1;
+  return input;
+}
+
+void
+_tidings_xml_input_free (TidingsXmlInput *input)
+{
+  if (input == NULL)
+    return;
+  if (input->iconv != (GIConv) -1)
+    g_iconv_close (input->iconv);
+  g_string_free (input->raw, TRUE);
+  g_string_free (input->decoded, TRUE);
+  g_free (input->charset);
+  g_free (input);
+}
+
+const char *
+_tidings_xml_input_get_charset (TidingsXmlInput *input)
+{
+  return input->charset;
+}
+
+TidingsXmlRepair
+_tidings_xml_input_get_repairs (TidingsXmlInput *input)
+{
+  return input->repairs;
+}
+
+/* Finds encoding="..." in an XML declaration at the start of @data. */
+static char *
+find_declared_charset (const char *data,
+                       gsize       len)
+{
+  const char *end;
+  const char *p;
+  char quote;
+  const char *value;
+
+  if (len < 6 || memcmp (data, "<?xml", 5) != 0)
+    return NULL;
+  end = memchr (data, '>', len);
+  if (end == NULL)
+    return NULL;
+
+  p = g_strstr_len (data, end - data, "encoding");
+  if (p == NULL)
+    return NULL;
+  p += strlen ("encoding");
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p >= end || *p != '=')
+    return NULL;
+  p++;
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p >= end || (*p != '"' && *p != '\''))
+    return NULL;
+  quote = *p++;
+  value = p;
+  while (p < end && *p != quote)
+    p++;
+  if (p >= end || p == value || p - value > 40)
+    return NULL;
+  return g_ascii_strdown (value, p - value);
+}
+
+static gboolean
+charset_is_utf8 (const char *charset)
+{
+  return g_str_equal (charset, "utf-8") || g_str_equal (charset, "utf8") ||
+         g_str_equal (charset, "us-ascii") || g_str_equal (charset, "ascii") ||
+         g_str_equal (charset, "ansi_x3.4-1968") ||
+         /* A UTF-16 declaration without a UTF-16 byte pattern is a lie told
+          * by a document that is really in an ASCII-compatible charset. */
+         g_str_has_prefix (charset, "utf-16") || g_str_has_prefix (charset, "utf-32") ||
+         g_str_equal (charset, "ucs-2") || g_str_equal (charset, "iso-10646-ucs-2");
+}
+
+static gboolean
+charset_is_cp1252 (const char *charset)
+{
+  return g_str_equal (charset, "windows-1252") || g_str_equal (charset, "cp1252") ||
+         g_str_equal (charset, "iso-8859-1") || g_str_equal (charset, "iso8859-1") ||
+         g_str_equal (charset, "latin1") || g_str_equal (charset, "latin-1") ||
+         g_str_equal (charset, "l1") || g_str_equal (charset, "iso_8859-1") ||
+         g_str_equal (charset, "x-cp1252");
+}
+
+/* Decides the character set from the byte order mark, the byte pattern of
+ * `<?xml` in the wider encodings, or the XML declaration, and strips a BOM. */
+static void
+sniff (TidingsXmlInput *input)
+{
+  const guchar *b = (const guchar *) input->raw->str;
+  gsize len = input->raw->len;
+  const char *wide = NULL;
+  gsize bom = 0;
+  g_autofree char *declared = NULL;
+
+  if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+    {
+      input->charset = g_strdup ("utf-8");
+      bom = 3;
+    }
+  else if (len >= 4 && b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0)
+    wide = "UTF-32LE", bom = 4;
+  else if (len >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF)
+    wide = "UTF-32BE", bom = 4;
+  else if (len >= 2 && b[0] == 0xFF && b[1] == 0xFE)
+    wide = "UTF-16LE", bom = 2;
+  else if (len >= 2 && b[0] == 0xFE && b[1] == 0xFF)
+    wide = "UTF-16BE", bom = 2;
+  else if (len >= 4 && b[0] == '<' && b[1] == 0 && b[2] == 0 && b[3] == 0)
+    wide = "UTF-32LE";
+  else if (len >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == '<')
+    wide = "UTF-32BE";
+  else if (len >= 2 && b[0] == '<' && b[1] == 0)
+    wide = "UTF-16LE";
+  else if (len >= 2 && b[0] == 0 && b[1] == '<')
+    wide = "UTF-16BE";
+
+  g_string_erase (input->raw, 0, bom);
+
+  if (wide != NULL)
+    {
+      input->charset = g_ascii_strdown (wide, -1);
+      input->iconv = g_iconv_open ("UTF-8", wide);
+      input->mode = input->iconv != (GIConv) -1 ? DECODE_ICONV : DECODE_UTF8;
+      return;
+    }
+  if (input->charset != NULL)
+    {
+      input->mode = DECODE_UTF8;
+      return;
+    }
+
+  declared = find_declared_charset (input->raw->str, input->raw->len);
+  if (declared == NULL || charset_is_utf8 (declared))
+    {
+      input->charset = g_strdup ("utf-8");
+      input->mode = DECODE_UTF8;
+    }
+  else if (charset_is_cp1252 (declared))
+    {
+      input->charset = g_strdup ("windows-1252");
+      input->mode = DECODE_CP1252;
+    }
+  else
+    {
+      input->iconv = g_iconv_open ("UTF-8", declared);
+      if (input->iconv != (GIConv) -1)
+        {
+          input->charset = g_steal_pointer (&declared);
+          input->mode = DECODE_ICONV;
+        }
+      else
+        {
+          g_debug ("Unknown charset “%s”, reading as UTF-8", declared);
+          input->repairs |= TIDINGS_XML_REPAIR_UNKNOWN_CHARSET;
+          input->charset = g_strdup ("utf-8");
+          input->mode = DECODE_UTF8;
+        }
+    }
+}
+
+/* UTF-8 in, UTF-8 out; a byte that is not part of a valid sequence is taken
+ * to be windows-1252, the most common mislabelling on the web. */
+static gsize
+decode_utf8 (TidingsXmlInput *input,
+             const char      *data,
+             gsize            len,
+             gboolean         last)
+{
+  const char *p = data;
+  const char *end = data + len;
+
+  while (p < end)
+    {
+      const char *valid_end;
+      gunichar c;
+
+      if (g_utf8_validate_len (p, end - p, &valid_end))
+        {
+          g_string_append_len (input->decoded, p, end - p);
+          return len;
+        }
+      g_string_append_len (input->decoded, p, valid_end - p);
+      p = valid_end;
+
+      /* A sequence cut by the end of the chunk waits for the next one. */
+      c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -2 && !last)
+        return p - data;
+
+      _tidings_append_cp1252 (input->decoded, (guchar) *p);
+      input->repairs |= TIDINGS_XML_REPAIR_INVALID_BYTES;
+      p++;
+    }
+  return len;
+}
+
+static gsize
+decode_cp1252 (TidingsXmlInput *input,
+               const char      *data,
+               gsize            len)
+{
+  for (gsize i = 0; i < len; i++)
+    _tidings_append_cp1252 (input->decoded, (guchar) data[i]);
+  return len;
+}
+
+static gsize
+decode_iconv (TidingsXmlInput *input,
+              const char      *data,
+              gsize            len,
+              gboolean         last)
+{
+  char *in = (char *) data;
+  gsize in_left = len;
+  char buffer[8192];
+
+  while (in_left > 0)
+    {
+      char *out = buffer;
+      gsize out_left = sizeof buffer;
+      gsize r;
+
+      r = g_iconv (input->iconv, &in, &in_left, &out, &out_left);
+      g_string_append_len (input->decoded, buffer, out - buffer);
+      if (r != (gsize) -1)
+        continue;
+      if (errno == E2BIG)
+        continue;
+      if (errno == EINVAL && !last)
+        break;
+      /* An invalid or truncated sequence: a replacement character, then on. */
+      g_string_append (input->decoded, "\xEF\xBF\xBD");
+      input->repairs |= TIDINGS_XML_REPAIR_INVALID_BYTES;
+      in++;
+      in_left--;
+    }
+  return len - in_left;
+}
+
+/* Length of a valid reference at @p (which points at `&`), 0 when it is a
+ * bare ampersand, or -1 when the text ends before that can be told. */
+static gssize
+reference_length (const char *p,
+                  const char *end)
+{
+  const char *q = p + 1;
+
+  if (q < end && *q == '#')
+    {
+      q++;
+      if (q < end && (*q == 'x' || *q == 'X'))
+        {
+          q++;
+          while (q < end && g_ascii_isxdigit (*q) && q - p < MAX_REF_LENGTH)
+            q++;
+          if (q < end && *q == ';' && q > p + 3)
+            return q + 1 - p;
+        }
+      else
+        {
+          while (q < end && g_ascii_isdigit (*q) && q - p < MAX_REF_LENGTH)
+            q++;
+          if (q < end && *q == ';' && q > p + 2)
+            return q + 1 - p;
+        }
+    }
+  else if (q < end && (g_ascii_isalpha (*q) || *q == '_' || *q == ':'))
+    {
+      q++;
+      while (q < end && (g_ascii_isalnum (*q) || *q == '_' || *q == ':' || *q == '.' ||
+                         *q == '-') && q - p < MAX_REF_LENGTH)
+        q++;
+      if (q < end && *q == ';')
+        return q + 1 - p;
+    }
+
+  if (q >= end)
+    return -1;
+  return 0;
+}
+
+static gboolean
+has_prefix_at (const char *p,
+               const char *end,
+               const char *prefix,
+               gsize       prefix_len)
+{
+  return (gsize) (end - p) >= prefix_len && memcmp (p, prefix, prefix_len) == 0;
+}
+
+/* Scans decoded text: drops characters XML forbids, escapes bare ampersands
+ * outside comments, CDATA sections and processing instructions. Returns how
+ * much of @data was consumed; the rest needs more text to be decided. */
+static gsize
+scan (TidingsXmlInput *input,
+      const char      *data,
+      gsize            len,
+      gboolean         last,
+      GString         *out)
+{
+  const char *p = data;
+  const char *end = data + len;
+  const char *run = data;
+
+#define FLUSH_RUN() G_STMT_START { g_string_append_len (out, run, p - run); } G_STMT_END
+
+  /* Anything before the first tag (a stray byte, a blank line before the XML
+   * declaration) makes libxml2 refuse the declaration. */
+  if (!input->seen_lt)
+    {
+      while (p < end && *p != '<')
+        {
+          if (!g_ascii_isspace (*p))
+            input->repairs |= TIDINGS_XML_REPAIR_LEADING_JUNK;
+          p++;
+        }
+      if (p == end)
+        return len;
+      input->seen_lt = TRUE;
+      run = p;
+    }
+
+  while (p < end)
+    {
+      guchar c = (guchar) *p;
+
+      if (c >= 0x20 && c != '&' && c != '<' && c != '-' && c != ']' && c != '?' && c < 0xEF)
+        {
+          p++;
+          continue;
+        }
+
+      if (c < 0x20)
+        {
+          if (c == '\t' || c == '\n' || c == '\r')
+            {
+              p++;
+              continue;
+            }
+          FLUSH_RUN ();
+          input->repairs |= TIDINGS_XML_REPAIR_CONTROL_CHARS;
+          run = ++p;
+          continue;
+        }
+
+      if (c == 0xEF)
+        {
+          /* U+FFFE and U+FFFF are not XML characters either. */
+          if (end - p < 3 && !last)
+            break;
+          if (end - p >= 3 && (guchar) p[1] == 0xBF && ((guchar) p[2] == 0xBE || (guchar) p[2] == 0xBF))
+            {
+              FLUSH_RUN ();
+              input->repairs |= TIDINGS_XML_REPAIR_CONTROL_CHARS;
+              p += 3;
+              run = p;
+              continue;
+            }
+          p++;
+          continue;
+        }
+
+      switch (input->scan)
+        {
+        case SCAN_TEXT:
+          if (c == '&')
+            {
+              gssize ref = reference_length (p, end);
+
+              if (ref < 0 && !last)
+                goto out;
+              if (ref > 0)
+                {
+                  p += ref;
+                  continue;
+                }
+              FLUSH_RUN ();
+              g_string_append (out, "&amp;");
+              input->repairs |= TIDINGS_XML_REPAIR_AMPERSAND;
+              run = ++p;
+              continue;
+            }
+          if (c == '<')
+            {
+              if (end - p < 9 && !last)
+                goto out;
+              if (has_prefix_at (p, end, "<!--", 4))
+                {
+                  input->scan = SCAN_COMMENT;
+                  p += 4;
+                  continue;
+                }
+              if (has_prefix_at (p, end, "<![CDATA[", 9))
+                {
+                  input->scan = SCAN_CDATA;
+                  p += 9;
+                  continue;
+                }
+              if (has_prefix_at (p, end, "<?", 2))
+                {
+                  input->scan = SCAN_PI;
+                  p += 2;
+                  continue;
+                }
+            }
+          p++;
+          break;
+
+        case SCAN_COMMENT:
+          if (c == '-')
+            {
+              if (end - p < 3 && !last)
+                goto out;
+              if (has_prefix_at (p, end, "-->", 3))
+                {
+                  input->scan = SCAN_TEXT;
+                  p += 3;
+                  continue;
+                }
+            }
+          p++;
+          break;
+
+        case SCAN_CDATA:
+          if (c == ']')
+            {
+              if (end - p < 3 && !last)
+                goto out;
+              if (has_prefix_at (p, end, "]]>", 3))
+                {
+                  input->scan = SCAN_TEXT;
+                  p += 3;
+                  continue;
+                }
+            }
+          p++;
+          break;
+
+        case SCAN_PI:
+          if (c == '?')
+            {
+              if (end - p < 2 && !last)
+                goto out;
+              if (has_prefix_at (p, end, "?>", 2))
+                {
+                  input->scan = SCAN_TEXT;
+                  p += 2;
+                  continue;
+                }
+            }
+          p++;
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+out:
+  FLUSH_RUN ();
+#undef FLUSH_RUN
+  return p - data;
+}
+
+void
+_tidings_xml_input_push (TidingsXmlInput *input,
+                         const char      *data,
+                         gsize            len,
+                         gboolean         last,
+                         GString         *out)
+{
+  gsize used;
+
+  g_return_if_fail (input != NULL);
+  g_return_if_fail (out != NULL);
+
+  g_string_append_len (input->raw, data, len);
+
+  if (input->mode == DECODE_SNIFF)
+    {
+      if (input->raw->len < SNIFF_SIZE && !last)
+        return;
+      sniff (input);
+    }
+
+  switch (input->mode)
+    {
+    case DECODE_UTF8:
+      used = decode_utf8 (input, input->raw->str, input->raw->len, last);
+      break;
+    case DECODE_CP1252:
+      used = decode_cp1252 (input, input->raw->str, input->raw->len);
+      break;
+    case DECODE_ICONV:
+      used = decode_iconv (input, input->raw->str, input->raw->len, last);
+      break;
+    case DECODE_SNIFF:
+    default:
+      g_assert_not_reached ();
+    }
+  g_string_erase (input->raw, 0, used);
+
+  used = scan (input, input->decoded->str, input->decoded->len, last, out);
+  g_string_erase (input->decoded, 0, used);
+}
