@@ -335,6 +335,37 @@ tidings_feed_free (TidingsFeed *feed)
 }
 
 void
+tidings_feed_normalise (TidingsFeed *feed,
+                        const char  *base)
+{
+  g_return_if_fail (feed != NULL);
+
+  vet_uri (&feed->home_page_url, base, TIDINGS_URI_LINK);
+  vet_uri (&feed->feed_url, base, TIDINGS_URI_LINK);
+  if (feed->feed_url != NULL && g_str_has_prefix (feed->feed_url, "mailto:"))
+    g_clear_pointer (&feed->feed_url, g_free);
+  vet_uri (&feed->icon, base, TIDINGS_URI_IMAGE);
+  vet_uri (&feed->favicon, base, TIDINGS_URI_IMAGE);
+  for (guint i = 0; i < feed->authors->len; i++)
+    {
+      TidingsAuthor *author = feed->authors->pdata[i];
+
+      vet_uri (&author->url, base, TIDINGS_URI_LINK);
+      vet_uri (&author->avatar, base, TIDINGS_URI_IMAGE);
+    }
+
+  if (feed->title != NULL)
+    tidings_collapse_space (feed->title);
+  clear_if_blank (&feed->title);
+  if (feed->description != NULL)
+    tidings_collapse_space (feed->description);
+  clear_if_blank (&feed->description);
+  if (feed->language != NULL)
+    g_strstrip (feed->language);
+  clear_if_blank (&feed->language);
+}
+
+void
 tidings_feed_add_warning (TidingsFeed *feed,
                           const char  *format,
                           ...)

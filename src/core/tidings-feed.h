@@ -119,6 +119,10 @@ typedef struct
 
 TidingsFeed *tidings_feed_new         (void);
 void         tidings_feed_free        (TidingsFeed *feed);
+/* Vets the feed's own addresses (resolving relative ones against @base) and
+ * tidies its text fields, as tidings_item_normalise() does for items. */
+void         tidings_feed_normalise   (TidingsFeed *feed,
+                                       const char  *base);
 void         tidings_feed_add_warning (TidingsFeed *feed,
                                        const char  *format,
                                        ...) G_GNUC_PRINTF (2, 3);

@@ -130,11 +130,27 @@ submit_batch (TidingsParser *self)
   deliver_batches (self, 4 * self->n_threads);
 }
 
+/* JSON has no xml:base: relative URLs in a JSON Feed are taken relative to
+ * where it was fetched, else to the addresses it gives for itself. */
+static const char *
+json_base (TidingsParser *self)
+{
+  if (self->base_url != NULL && (g_str_has_prefix (self->base_url, "http://") ||
+                                 g_str_has_prefix (self->base_url, "https://")))
+    return self->base_url;
+  if (self->feed->feed_url != NULL)
+    return self->feed->feed_url;
+  return self->feed->home_page_url;
+}
+
 static void
 on_item (TidingsItem *item,
          gpointer     user_data)
 {
   TidingsParser *self = user_data;
+
+  if (self->kind == KIND_JSON && item->base == NULL)
+    item->base = g_strdup (json_base (self));
 
   if (self->pool == NULL)
     {
@@ -344,6 +360,12 @@ tidings_parser_finish (TidingsParser  *self,
     case KIND_XML:
     default:
       ok = push_xml (self, NULL, 0, TRUE, error);
+      if (!ok && !_tidings_xml_input_seen_markup (self->input))
+        {
+          g_clear_error (error);
+          g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
+                       "not a feed: neither XML nor JSON");
+        }
       break;
     }
 
@@ -356,12 +378,18 @@ tidings_parser_finish (TidingsParser  *self,
   if (!ok)
     return NULL;
 
+  tidings_feed_normalise (self->feed, self->kind == KIND_JSON ? json_base (self) : NULL);
+
   if (self->input != NULL)
     {
       TidingsXmlRepair repairs = _tidings_xml_input_get_repairs (self->input);
 
-      if (repairs != TIDINGS_XML_REPAIR_NONE)
+      /* A wrong charset label leaves the XML itself well-formed. */
+      if ((repairs & ~TIDINGS_XML_REPAIR_WRONG_CHARSET) != 0)
         self->feed->recovered = TRUE;
+      if (repairs & TIDINGS_XML_REPAIR_WRONG_CHARSET)
+        tidings_feed_add_warning (self->feed, "Declared a single-byte character set, "
+                                  "but is UTF-8; read as UTF-8");
       if (repairs & TIDINGS_XML_REPAIR_INVALID_BYTES)
         tidings_feed_add_warning (self->feed, "Bytes that are not %s were read as windows-1252",
                                   _tidings_xml_input_get_charset (self->input));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 
 #include "tidings-sanitize.h"
 #include "tidings-uri.h"
@@ -39,7 +40,7 @@
 #define MAX_REUSED_NAME_TAB  1024
 
 #define PARSE_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR \
-                       | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED)
+                       | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC)
 
 typedef enum
 {
@@ -321,18 +322,20 @@ typedef struct
   gboolean text_only;
 } Sanitizer;
 
+/* libxml2's HTML parser hands over element and attribute names in lower
+ * case, so plain strcmp() does. */
 static int
 compare_element (const void *key,
                  const void *member)
 {
-  return g_ascii_strcasecmp (key, ((const ElementInfo *) member)->name);
+  return strcmp (key, ((const ElementInfo *) member)->name);
 }
 
 static int
 compare_attribute (const void *key,
                    const void *member)
 {
-  return g_ascii_strcasecmp (key, ((const AttrInfo *) member)->name);
+  return strcmp (key, ((const AttrInfo *) member)->name);
 }
 
 static gboolean
@@ -362,6 +365,32 @@ lookup_attribute (const char *name)
 {
   return bsearch (name, attributes, G_N_ELEMENTS (attributes), sizeof attributes[0],
                   compare_attribute);
+}
+
+/* g_string_append_len() is not inlined in GLib 2.74 and its generality
+ * (insertion, overlap) shows in profiles: output is appended to in many
+ * tiny pieces. */
+static inline void
+append_len (GString    *out,
+            const char *text,
+            gsize       len)
+{
+  if (G_UNLIKELY (out->len + len >= out->allocated_len))
+    {
+      g_string_append_len (out, text, len);
+      return;
+    }
+
+  memcpy (out->str + out->len, text, len);
+  out->len += len;
+  out->str[out->len] = '\0';
+}
+
+static inline void
+append_str (GString    *out,
+            const char *text)
+{
+  append_len (out, text, strlen (text));
 }
 
 /* Appends @len bytes of @text, escaped for HTML text (or, with @in_attribute,
@@ -414,12 +443,12 @@ append_escaped (GString    *out,
           break;
         }
 
-      g_string_append_len (out, run, p - run);
-      g_string_append (out, replacement);
+      append_len (out, run, p - run);
+      append_str (out, replacement);
       run = p + 1;
     }
 
-  g_string_append_len (out, run, end - run);
+  append_len (out, run, end - run);
 }
 
 /* Appends @len bytes of decoded @text as plain text, turning every white
@@ -440,13 +469,13 @@ append_plain (GString    *out,
       if (G_LIKELY (c > ' ' && c != 0x7f))
         continue;
 
-      g_string_append_len (out, run, p - run);
+      append_len (out, run, p - run);
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
         g_string_append_c (out, ' ');
       run = p + 1;
     }
 
-  g_string_append_len (out, run, end - run);
+  append_len (out, run, end - run);
 }
 
 static void
@@ -455,8 +484,8 @@ append_attribute (GString    *out,
                   const char *value)
 {
   g_string_append_c (out, ' ');
-  g_string_append (out, name);
-  g_string_append (out, "=\"");
+  append_str (out, name);
+  append_str (out, "=\"");
   append_escaped (out, value, strlen (value), TRUE);
   g_string_append_c (out, '"');
 }
@@ -524,7 +553,7 @@ append_srcset (GString    *out,
       if (resolved != NULL)
         {
           if (any)
-            g_string_append (out, ", ");
+            append_str (out, ", ");
           append_escaped (out, resolved, strlen (resolved), TRUE);
           any = TRUE;
         }
@@ -555,7 +584,7 @@ append_srcset (GString    *out,
           if (resolved != NULL && is_srcset_descriptor (token_start, p))
             {
               g_string_append_c (out, ' ');
-              g_string_append_len (out, token_start, p - token_start);
+              append_len (out, token_start, p - token_start);
             }
         }
     }
@@ -639,7 +668,7 @@ write_start_tag (Sanitizer          *self,
     }
 
   g_string_append_c (out, '<');
-  g_string_append (out, info->name);
+  append_str (out, info->name);
 
   for (gsize i = 0; atts != NULL && atts[i] != NULL; i += 2)
     {
@@ -658,7 +687,7 @@ write_start_tag (Sanitizer          *self,
 
         case ATTR_BOOLEAN:
           g_string_append_c (out, ' ');
-          g_string_append (out, attr->name);
+          append_str (out, attr->name);
           break;
 
         case ATTR_LINK:
@@ -680,7 +709,7 @@ write_start_tag (Sanitizer          *self,
             {
               gsize before = out->len;
 
-              g_string_append (out, " srcset=\"");
+              append_str (out, " srcset=\"");
               if (append_srcset (out, self->base, value))
                 {
                   g_string_append_c (out, '"');
@@ -702,7 +731,7 @@ write_start_tag (Sanitizer          *self,
     {
       /* Nothing plays by itself and nothing is fetched before the reader
        * asks for it. */
-      g_string_append (out, " controls preload=\"none\"");
+      append_str (out, " controls preload=\"none\"");
     }
   else if ((info->attrs & A_SRC) && !has_source)
     {
@@ -773,8 +802,8 @@ close_element (Sanitizer         *self,
     case OPEN_WRITTEN:
       if (!(open->info->flags & ELEMENT_VOID))
         {
-          g_string_append (self->out, "</");
-          g_string_append (self->out, open->info->name);
+          append_str (self->out, "</");
+          append_str (self->out, open->info->name);
           g_string_append_c (self->out, '>');
           self->written--;
         }
@@ -896,16 +925,11 @@ parse_fragment (Sanitizer  *self,
 {
   htmlSAXHandler sax = { 0 };
   htmlParserCtxtPtr ctxt;
-  g_autoptr(GString) wrapped = NULL;
-  htmlDocPtr doc;
+  xmlParserInputBufferPtr buffer;
+  xmlParserInputPtr input = NULL;
 
   /* libxml2 takes an int size; nothing a feed carries comes near. */
   len = MIN (len, (gsize) G_MAXINT - 64);
-
-  wrapped = g_string_sized_new (len + sizeof WRAPPER_START + sizeof WRAPPER_END);
-  g_string_append_len (wrapped, WRAPPER_START, strlen (WRAPPER_START));
-  g_string_append_len (wrapped, html, len);
-  g_string_append_len (wrapped, WRAPPER_END, strlen (WRAPPER_END));
 
   sax.startElement = on_start_element;
   sax.endElement = on_end_element;
@@ -921,15 +945,34 @@ parse_fragment (Sanitizer  *self,
   sax.initialized = XML_SAX2_MAGIC;
 
   ctxt = get_parser_context ();
+  htmlCtxtReset (ctxt);
   memcpy (ctxt->sax, &sax, sizeof sax);
   ctxt->userData = self;
 
-  /* Declaring UTF-8 also stops a <meta charset> in the fragment from
-   * switching the encoding half way. */
-  doc = htmlCtxtReadMemory (ctxt, wrapped->str, (int) wrapped->len, NULL, "UTF-8",
-                            PARSE_OPTIONS);
-  if (doc != NULL)
-    xmlFreeDoc (doc);
+  /* What htmlCtxtReadMemory() does, but declaring the input UTF-8 without
+   * installing a converter: libxml2 would otherwise push the whole input
+   * through a UTF-8 to UTF-8 "conversion" (a third of the cost of parsing a
+   * title) or, given no encoding at all, guess Latin-1. IGNORE_ENC stops a
+   * <meta charset> in the fragment from switching encodings half way. The
+   * input is copied into a buffer of libxml2's own: its static buffers are
+   * mishandled when the parser shrinks its input in 2.9. */
+  buffer = xmlAllocParserInputBuffer (XML_CHAR_ENCODING_NONE);
+  if (buffer == NULL
+      || xmlParserInputBufferPush (buffer, strlen (WRAPPER_START), WRAPPER_START) < 0
+      || xmlParserInputBufferPush (buffer, (int) len, html) < 0
+      || xmlParserInputBufferPush (buffer, strlen (WRAPPER_END), WRAPPER_END) < 0
+      || (input = xmlNewIOInputStream (ctxt, buffer, XML_CHAR_ENCODING_NONE)) == NULL)
+    {
+      g_clear_pointer (&buffer, xmlFreeParserInputBuffer);
+      g_error ("Out of memory creating an HTML parser input");
+    }
+  inputPush (ctxt, input);
+  xmlSwitchEncoding (ctxt, XML_CHAR_ENCODING_UTF8);
+  htmlCtxtUseOptions (ctxt, PARSE_OPTIONS);
+
+  htmlParseDocument (ctxt);
+  if (ctxt->myDoc != NULL)
+    g_clear_pointer (&ctxt->myDoc, xmlFreeDoc);
 
   ctxt->userData = NULL;
   release_parser_context (ctxt);
@@ -1058,7 +1101,7 @@ append_paragraph (GString    *out,
                   const char *start,
                   const char *end)
 {
-  g_string_append (out, "<p>");
+  append_str (out, "<p>");
 
   while (start < end)
     {
@@ -1068,11 +1111,11 @@ append_paragraph (GString    *out,
       append_escaped (out, start, line_end - start, TRUE);
       if (newline == NULL)
         break;
-      g_string_append (out, "<br>");
+      append_str (out, "<br>");
       start = newline + 1;
     }
 
-  g_string_append (out, "</p>");
+  append_str (out, "</p>");
 }
 
 static gboolean

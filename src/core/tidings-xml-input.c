@@ -45,6 +45,7 @@ struct _TidingsXmlInput
   char             *charset;
   TidingsXmlRepair  repairs;
   gboolean          seen_lt;   /* the first `<` has been passed */
+  gboolean          check_utf8; /* a single-byte declaration not yet confirmed */
 };
 
 /* windows-1252's 0x80-0x9F; the five holes keep their C1 code point. */
@@ -103,6 +104,12 @@ TidingsXmlRepair
 _tidings_xml_input_get_repairs (TidingsXmlInput *input)
 {
   return input->repairs;
+}
+
+gboolean
+_tidings_xml_input_seen_markup (TidingsXmlInput *input)
+{
+  return input->seen_lt;
 }
 
 /* Finds encoding="..." in an XML declaration at the start of @data. */
@@ -223,6 +230,7 @@ sniff (TidingsXmlInput *input)
     {
       input->charset = g_strdup ("windows-1252");
       input->mode = DECODE_CP1252;
+      input->check_utf8 = TRUE;
     }
   else
     {
@@ -278,12 +286,62 @@ decode_utf8 (TidingsXmlInput *input,
   return len;
 }
 
+/* Documents declared ISO-8859-1 or windows-1252 are often UTF-8 in fact.
+ * Text in those charsets almost never happens to form valid multi-byte UTF-8
+ * sequences, so the first non-ASCII run decides. Returns -1 when the chunk
+ * ends too soon to tell. */
+static int
+looks_like_utf8 (const char *data,
+                 gsize       len,
+                 gboolean    last)
+{
+  const char *end;
+  gsize window = MIN (len, 256);
+  gunichar c = g_utf8_get_char_validated (data, len);
+
+  if (c == (gunichar) -2)
+    return last ? FALSE : -1;
+  if (c == (gunichar) -1)
+    return FALSE;
+  if (g_utf8_validate_len (data, window, &end))
+    return TRUE;
+  /* Only a sequence cut by the window's edge may fail. */
+  return window - (end - data) < 4 && g_utf8_get_char_validated (end, len - (end - data)) != (gunichar) -1;
+}
+
 static gsize
 decode_cp1252 (TidingsXmlInput *input,
                const char      *data,
-               gsize            len)
+               gsize            len,
+               gboolean         last)
 {
-  for (gsize i = 0; i < len; i++)
+  gsize i = 0;
+
+  if (input->check_utf8)
+    {
+      int utf8;
+
+      while (i < len && (guchar) data[i] < 0x80)
+        i++;
+      g_string_append_len (input->decoded, data, i);
+      if (i == len)
+        return len;
+      utf8 = looks_like_utf8 (data + i, len - i, last);
+      if (utf8 < 0)
+        return i;
+      input->check_utf8 = FALSE;
+      if (utf8)
+        {
+          g_debug ("Declared %s, but the text is UTF-8", input->charset);
+          input->repairs |= TIDINGS_XML_REPAIR_WRONG_CHARSET;
+          g_free (input->charset);
+          input->charset = g_strdup ("utf-8");
+          input->mode = DECODE_UTF8;
+          return i + decode_utf8 (input, data + i, len - i, last);
+        }
+    }
+
+  for (; i < len; i++)
     _tidings_append_cp1252 (input->decoded, (guchar) data[i]);
   return len;
 }
@@ -573,7 +631,7 @@ _tidings_xml_input_push (TidingsXmlInput *input,
       used = decode_utf8 (input, input->raw->str, input->raw->len, last);
       break;
     case DECODE_CP1252:
-      used = decode_cp1252 (input, input->raw->str, input->raw->len);
+      used = decode_cp1252 (input, input->raw->str, input->raw->len, last);
       break;
     case DECODE_ICONV:
       used = decode_iconv (input, input->raw->str, input->raw->len, last);

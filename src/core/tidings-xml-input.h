@@ -23,6 +23,7 @@ typedef enum
   TIDINGS_XML_REPAIR_AMPERSAND     = 1 << 2,  /* a bare `&` escaped as `&amp;` */
   TIDINGS_XML_REPAIR_UNKNOWN_CHARSET = 1 << 3, /* declared charset unknown, read as UTF-8 */
   TIDINGS_XML_REPAIR_LEADING_JUNK  = 1 << 4,  /* text before the first `<` dropped */
+  TIDINGS_XML_REPAIR_WRONG_CHARSET = 1 << 5,  /* declared a single-byte charset, but is UTF-8 */
 } TidingsXmlRepair;
 
 typedef struct _TidingsXmlInput TidingsXmlInput;
@@ -42,6 +43,8 @@ void              _tidings_xml_input_push         (TidingsXmlInput *input,
 /* The character set the document was read as (lower case), once known. */
 const char       *_tidings_xml_input_get_charset  (TidingsXmlInput *input);
 TidingsXmlRepair  _tidings_xml_input_get_repairs  (TidingsXmlInput *input);
+/* FALSE while no `<` has been seen: the document may not be markup at all. */
+gboolean          _tidings_xml_input_seen_markup  (TidingsXmlInput *input);
 
 /* Appends the UTF-8 form of the windows-1252 byte @byte. */
 void              _tidings_append_cp1252          (GString         *out,

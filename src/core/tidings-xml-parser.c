@@ -95,6 +95,8 @@ struct _TidingsXmlParser
   char             *item_description;    /* raw HTML */
   char             *item_content;        /* raw HTML */
   char             *item_content_text;   /* when the only content was plain text */
+  char             *item_content_base;   /* the base in scope where the content was */
+  char             *item_description_base;
   char             *item_guid_link;      /* a permalink guid, used when there is no <link> */
   char             *itunes_summary;
   gint64            itunes_duration;
@@ -526,6 +528,8 @@ clear_item_state (TidingsXmlParser *self)
   g_clear_pointer (&self->item_description, g_free);
   g_clear_pointer (&self->item_content, g_free);
   g_clear_pointer (&self->item_content_text, g_free);
+  g_clear_pointer (&self->item_content_base, g_free);
+  g_clear_pointer (&self->item_description_base, g_free);
   g_clear_pointer (&self->item_guid_link, g_free);
   g_clear_pointer (&self->itunes_summary, g_free);
 }
@@ -542,6 +546,7 @@ end_item (TidingsXmlParser *self)
    * is the content; a separate description is the summary. */
   if (self->item_content != NULL || self->item_content_text != NULL)
     {
+      item->base = g_steal_pointer (&self->item_content_base);
       item->content_html = g_steal_pointer (&self->item_content);
       if (item->content_html == NULL)
         item->content_text = g_steal_pointer (&self->item_content_text);
@@ -552,7 +557,10 @@ end_item (TidingsXmlParser *self)
         }
     }
   else if (self->item_description != NULL)
-    item->content_html = g_steal_pointer (&self->item_description);
+    {
+      item->base = g_steal_pointer (&self->item_description_base);
+      item->content_html = g_steal_pointer (&self->item_description);
+    }
 
   if (item->summary == NULL && self->itunes_summary != NULL)
     {
@@ -1247,6 +1255,28 @@ end_feed_field (TidingsXmlParser *self,
     }
 }
 
+/* Keeps a body (content or description) with the base in scope where it
+ * was written, which is where its relative links point. */
+static void
+set_body (TidingsXmlParser  *self,
+          char             **field,
+          char             **base_field,
+          char              *value,
+          gboolean           only_if_unset)
+{
+  const char *base = effective_base (self);
+
+  if (value == NULL || (only_if_unset && *field != NULL))
+    {
+      g_free (value);
+      return;
+    }
+  g_free (*field);
+  *field = value;
+  g_free (*base_field);
+  *base_field = g_strdup (base);
+}
+
 static void
 end_item_field (TidingsXmlParser *self,
                 Namespace         ns,
@@ -1271,7 +1301,8 @@ end_item_field (TidingsXmlParser *self,
             set_string (&item->url, resolve (self, link));
         }
       else if (name_is (name, "description"))
-        set_string (&self->item_description, captured_html (self));
+        set_body (self, &self->item_description, &self->item_description_base,
+                  captured_html (self), FALSE);
       else if (name_is (name, "guid"))
         {
           g_autofree char *guid = captured_stripped (self);
@@ -1297,13 +1328,16 @@ end_item_field (TidingsXmlParser *self,
       else if (name_is (name, "id"))
         set_string (&item->id, captured_stripped (self));
       else if (name_is (name, "summary"))
-        set_string (&self->item_description, captured_html (self));
+        set_body (self, &self->item_description, &self->item_description_base,
+                  captured_html (self), FALSE);
       else if (name_is (name, "content"))
         {
           if (self->text_type == TEXT_PLAIN)
-            set_string (&self->item_content_text, captured_stripped (self));
+            set_body (self, &self->item_content_text, &self->item_content_base,
+                      captured_stripped (self), FALSE);
           else
-            set_string (&self->item_content, captured_html (self));
+            set_body (self, &self->item_content, &self->item_content_base,
+                      captured_html (self), FALSE);
         }
       else if (name_is (name, "published") || name_is (name, "issued"))
         set_date (self, &item->date_published, FALSE);
@@ -1323,7 +1357,8 @@ end_item_field (TidingsXmlParser *self,
       else if (name_is (name, "title"))
         set_string_if_unset (&item->title, captured_text (self));
       else if (name_is (name, "description"))
-        set_string_if_unset (&self->item_description, captured_html (self));
+        set_body (self, &self->item_description, &self->item_description_base,
+                  captured_html (self), TRUE);
       else if (name_is (name, "identifier"))
         set_string_if_unset (&item->id, captured_stripped (self));
       else if (name_is (name, "language"))
@@ -1338,11 +1373,11 @@ end_item_field (TidingsXmlParser *self,
       break;
 
     case NS_CONTENT:
-      set_string (&self->item_content, captured_html (self));
+      set_body (self, &self->item_content, &self->item_content_base, captured_html (self), FALSE);
       break;
 
     case NS_XHTML:
-      set_string_if_unset (&self->item_content, captured_html (self));
+      set_body (self, &self->item_content, &self->item_content_base, captured_html (self), TRUE);
       break;
 
     case NS_MEDIA:
@@ -1695,7 +1730,9 @@ on_error (void        *ctx,
   /* Namespace slips are common and harmless to us. */
   if (error->domain == XML_FROM_NAMESPACE)
     {
-      tidings_feed_add_warning (self->feed, "%s", g_strchomp (g_strdup (error->message)));
+      g_autofree char *message = g_strchomp (g_strdup (error->message ? error->message : ""));
+
+      tidings_feed_add_warning (self->feed, "%s", message);
       return;
     }
 
@@ -1835,7 +1872,8 @@ close_open_elements (TidingsXmlParser *self)
           if (parent == CTX_ITEM && self->text->len > 0 && self->item != NULL &&
               self->item_content == NULL && self->item_description == NULL &&
               self->item->title != NULL)
-            set_string (&self->item_description, captured_html (self));
+            set_body (self, &self->item_description, &self->item_description_base,
+                      captured_html (self), FALSE);
           self->capture_depth = -1;
         }
       if (frame->context == CTX_ITEM)
