@@ -45,6 +45,14 @@ tidings_feed_writer_free (TidingsFeedWriter *writer)
   g_free (writer);
 }
 
+/* Non-zero for the bytes a JSON string must escape, and for NUL, which
+ * ends the C string. */
+static const guint8 json_special[256] = {
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  ['"'] = 1, ['\\'] = 1,
+};
+
 void
 _tidings_json_append_string (GString    *out,
                              const char *text)
@@ -53,14 +61,17 @@ _tidings_json_append_string (GString    *out,
   const char *run = text;
 
   g_string_append_c (out, '"');
-  for (; *p != '\0'; p++)
+  for (;; p++)
     {
-      guchar c = (guchar) *p;
+      guchar c;
       const char *escape = NULL;
       char hex[8];
 
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
+      while (json_special[(guchar) *p] == 0)
+        p++;
+      c = (guchar) *p;
+      if (c == '\0')
+        break;
 
       switch (c)
         {

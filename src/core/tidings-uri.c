@@ -77,15 +77,16 @@ clean_ref (const char *ref)
 
 /* TRUE when @ref is an absolute http(s) URI that GUri would hand back
  * unchanged: only characters valid in a URI (no white space, controls,
- * brackets or non-ASCII), a host, no dot segments. Most links in feeds are
+ * brackets, percent-encoding or non-ASCII), a host, no dot segments. Most links in feeds are
  * like this, and skipping GUri for them is a measurable part of sanitising. */
 static gboolean
 is_plain_http_uri (const char *ref)
 {
-  /* RFC 3986 unreserved, reserved and '%', less '[' and ']'. */
+  /* RFC 3986 unreserved and reserved characters, less '[' and ']'; no '%'
+   * since GUri normalises some percent-encoding. */
   static const char allowed[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-    "-._~:/?#@!$&'()*+,;=%";
+    "-._~:/?#@!$&'()*+,;=";
   const char *p;
 
   if (strncmp (ref, "https://", 8) == 0)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "tidings-utf8.h"
 #include "tidings-xml-input.h"
 
 /* How much of the document is looked at to find its character set. */
@@ -68,6 +69,47 @@ _tidings_append_cp1252 (GString *out,
     g_string_append_unichar (out, byte);
 }
 
+/* What the scanner has to stop at, per state. */
+enum
+{
+  STOP_CONTROL = 1 << 0,  /* C0 controls other than tab, newline, return */
+  STOP_AMP     = 1 << 1,
+  STOP_LT      = 1 << 2,
+  STOP_DASH    = 1 << 3,
+  STOP_BRACKET = 1 << 4,
+  STOP_QUESTION = 1 << 5,
+  STOP_EF      = 1 << 6,  /* the lead byte of U+FFFE and U+FFFF */
+};
+
+static guint8 stop_class[256];
+
+static void
+init_stop_class (void)
+{
+  static gsize initialised = 0;
+
+  if (g_once_init_enter (&initialised))
+    {
+      for (int c = 0; c < 0x20; c++)
+        if (c != '\t' && c != '\n' && c != '\r')
+          stop_class[c] = STOP_CONTROL;
+      stop_class['&'] = STOP_AMP;
+      stop_class['<'] = STOP_LT;
+      stop_class['-'] = STOP_DASH;
+      stop_class[']'] = STOP_BRACKET;
+      stop_class['?'] = STOP_QUESTION;
+      stop_class[0xEF] = STOP_EF;
+      g_once_init_leave (&initialised, 1);
+    }
+}
+
+static const guint8 stop_mask[] = {
+  [SCAN_TEXT] = STOP_CONTROL | STOP_AMP | STOP_LT | STOP_EF,
+  [SCAN_COMMENT] = STOP_CONTROL | STOP_DASH | STOP_EF,
+  [SCAN_CDATA] = STOP_CONTROL | STOP_BRACKET | STOP_EF,
+  [SCAN_PI] = STOP_CONTROL | STOP_QUESTION | STOP_EF,
+};
+
 TidingsXmlInput *
 _tidings_xml_input_new (void)
 {
@@ -78,6 +120,7 @@ _tidings_xml_input_new (void)
   input->raw = g_string_new (NULL);
   input->decoded = g_string_new (NULL);
   input->iconv = (GIConv) -1;
+  init_stop_class ();
   return input;
 }
 
@@ -266,7 +309,7 @@ decode_utf8 (TidingsXmlInput *input,
       const char *valid_end;
       gunichar c;
 
-      if (g_utf8_validate_len (p, end - p, &valid_end))
+      if (_tidings_utf8_validate (p, end - p, &valid_end))
         {
           g_string_append_len (input->decoded, p, end - p);
           return len;
@@ -303,7 +346,7 @@ looks_like_utf8 (const char *data,
     return last ? FALSE : -1;
   if (c == (gunichar) -1)
     return FALSE;
-  if (g_utf8_validate_len (data, window, &end))
+  if (_tidings_utf8_validate (data, window, &end))
     return TRUE;
   /* Only a sequence cut by the window's edge may fail. */
   return window - (end - data) < 4 && g_utf8_get_char_validated (end, len - (end - data)) != (gunichar) -1;
@@ -464,21 +507,17 @@ scan (TidingsXmlInput *input,
 
   while (p < end)
     {
-      guchar c = (guchar) *p;
+      guint8 mask = stop_mask[input->scan];
+      guchar c;
 
-      if (c >= 0x20 && c != '&' && c != '<' && c != '-' && c != ']' && c != '?' && c < 0xEF)
-        {
-          p++;
-          continue;
-        }
+      while (p < end && (stop_class[(guchar) *p] & mask) == 0)
+        p++;
+      if (p == end)
+        break;
 
+      c = (guchar) *p;
       if (c < 0x20)
         {
-          if (c == '\t' || c == '\n' || c == '\r')
-            {
-              p++;
-              continue;
-            }
           FLUSH_RUN ();
           input->repairs |= TIDINGS_XML_REPAIR_CONTROL_CHARS;
           run = ++p;
