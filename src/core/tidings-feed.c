@@ -28,6 +28,7 @@ tidings_feed_format_to_string (TidingsFeedFormat format)
     case TIDINGS_FEED_FORMAT_ATOM10: return "atom1.0";
     case TIDINGS_FEED_FORMAT_JSON10: return "json1.0";
     case TIDINGS_FEED_FORMAT_JSON11: return "json1.1";
+    case TIDINGS_FEED_FORMAT_CDF:    return "cdf";
     case TIDINGS_FEED_FORMAT_UNKNOWN:
     default:
       return "unknown";
@@ -170,6 +171,9 @@ tidings_item_add_tag (TidingsItem *item,
 
   if (tag == NULL || *tag == '\0')
     return;
+  /* A hostile feed could send thousands; no reader needs more than this. */
+  if (item->tags->len >= TIDINGS_MAX_TAGS)
+    return;
   for (guint i = 0; i < item->tags->len; i++)
     if (g_strcmp0 (item->tags->pdata[i], tag) == 0)
       return;
@@ -179,9 +183,12 @@ tidings_item_add_tag (TidingsItem *item,
 gboolean
 tidings_item_is_empty (const TidingsItem *item)
 {
-  return item->id == NULL && item->url == NULL && item->title == NULL &&
-         item->content_html == NULL && item->content_text == NULL &&
-         item->summary == NULL && item->attachments->len == 0;
+  return item->id == NULL && item->url == NULL && item->external_url == NULL &&
+         item->title == NULL && item->content_html == NULL && item->content_text == NULL &&
+         item->summary == NULL && item->image == NULL &&
+         item->date_published == TIDINGS_DATE_UNSET &&
+         item->date_modified == TIDINGS_DATE_UNSET && item->authors->len == 0 &&
+         item->tags->len == 0 && item->attachments->len == 0;
 }
 
 static void
@@ -361,7 +368,7 @@ tidings_feed_normalise (TidingsFeed *feed,
     tidings_collapse_space (feed->description);
   clear_if_blank (&feed->description);
   if (feed->language != NULL)
-    g_strstrip (feed->language);
+    g_strdelimit (g_strstrip (feed->language), "_", '-');
   clear_if_blank (&feed->language);
 }
 

@@ -14,6 +14,9 @@
 
 G_BEGIN_DECLS
 
+/* Tags beyond this many on one item are dropped. */
+#define TIDINGS_MAX_TAGS 100
+
 /* A date that is not known. Dates are microseconds since the Unix epoch, UTC. */
 #define TIDINGS_DATE_UNSET G_MININT64
 
@@ -32,6 +35,7 @@ typedef enum
   TIDINGS_FEED_FORMAT_ATOM10,
   TIDINGS_FEED_FORMAT_JSON10,
   TIDINGS_FEED_FORMAT_JSON11,
+  TIDINGS_FEED_FORMAT_CDF,      /* Microsoft's Channel Definition Format */
 } TidingsFeedFormat;
 
 const char *tidings_feed_format_to_string (TidingsFeedFormat format);

@@ -399,6 +399,9 @@ tidings_parser_finish (TidingsParser  *self,
         tidings_feed_add_warning (self->feed, "Control characters removed");
       if (repairs & TIDINGS_XML_REPAIR_AMPERSAND)
         tidings_feed_add_warning (self->feed, "Bare “&” read as text");
+      if (repairs & TIDINGS_XML_REPAIR_CHAR_REFS)
+        tidings_feed_add_warning (self->feed, "Character references to control characters "
+                                  "read as windows-1252");
       if (repairs & TIDINGS_XML_REPAIR_LEADING_JUNK)
         tidings_feed_add_warning (self->feed, "Text before the first tag ignored");
     }

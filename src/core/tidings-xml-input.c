@@ -464,6 +464,41 @@ reference_length (const char *p,
   return 0;
 }
 
+static gunichar
+char_ref_value (const char *p)
+{
+  if (p[2] == 'x' || p[2] == 'X')
+    return (gunichar) g_ascii_strtoull (p + 3, NULL, 16);
+  return (gunichar) g_ascii_strtoull (p + 2, NULL, 10);
+}
+
+/* Two kinds of character reference need help: `&#X41;` (XML wants a small
+ * x) and references to C1 controls, which on the web always meant the
+ * windows-1252 character with that number (`&#146;` is a curly apostrophe). */
+static gboolean
+needs_rewrite (const char *p,
+               gsize       len)
+{
+  gunichar value;
+
+  if (p[2] == 'X')
+    return TRUE;
+  value = char_ref_value (p);
+  return value >= 0x80 && value <= 0x9F;
+}
+
+static void
+rewrite_char_ref (const char *p,
+                  gsize       len,
+                  GString    *out)
+{
+  gunichar value = char_ref_value (p);
+
+  if (value >= 0x80 && value <= 0x9F)
+    value = cp1252_high[value - 0x80];
+  g_string_append_printf (out, "&#x%X;", value);
+}
+
 static gboolean
 has_prefix_at (const char *p,
                const char *end,
@@ -550,6 +585,15 @@ scan (TidingsXmlInput *input,
 
               if (ref < 0 && !last)
                 goto out;
+              if (ref > 0 && p[1] == '#' && needs_rewrite (p, ref))
+                {
+                  FLUSH_RUN ();
+                  rewrite_char_ref (p, ref, out);
+                  input->repairs |= TIDINGS_XML_REPAIR_CHAR_REFS;
+                  p += ref;
+                  run = p;
+                  continue;
+                }
               if (ref > 0)
                 {
                   p += ref;

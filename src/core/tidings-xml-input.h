@@ -24,6 +24,7 @@ typedef enum
   TIDINGS_XML_REPAIR_UNKNOWN_CHARSET = 1 << 3, /* declared charset unknown, read as UTF-8 */
   TIDINGS_XML_REPAIR_LEADING_JUNK  = 1 << 4,  /* text before the first `<` dropped */
   TIDINGS_XML_REPAIR_WRONG_CHARSET = 1 << 5,  /* declared a single-byte charset, but is UTF-8 */
+  TIDINGS_XML_REPAIR_CHAR_REFS     = 1 << 6,  /* `&#X41;`, or C1 controls meaning windows-1252 */
 } TidingsXmlRepair;
 
 typedef struct _TidingsXmlInput TidingsXmlInput;

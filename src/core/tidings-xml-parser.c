@@ -61,6 +61,7 @@ typedef enum
   TEXT_PLAIN,     /* Atom type="text": literal */
   TEXT_HTML,
   TEXT_XHTML,
+  TEXT_XHTML_DIV, /* Atom 1.0 type="xhtml": XHTML inside a <div> that is not content */
   TEXT_BASE64,    /* Atom 0.3 mode="base64"; decoded, then treated as HTML */
 } TextType;
 
@@ -82,6 +83,8 @@ struct _TidingsXmlParser
 
   GArray           *frames;          /* Frame */
   gboolean          atom_default;    /* un-namespaced elements are Atom (Atom 0.3 without xmlns) */
+  char             *root_uri;        /* an unknown namespace on the root stands for the format's */
+  Namespace         root_ns;
   gboolean          is_rss2;
 
   /* The element whose text is being captured, as a frame depth; -1 for none. */
@@ -89,6 +92,7 @@ struct _TidingsXmlParser
   GString          *text;
   TextType          text_type;
   gboolean          permalink;       /* <guid isPermaLink> */
+  char             *link_rel;        /* rel of an Atom <link> whose address is its text */
 
   /* Feed-level and item-level build state. */
   TidingsItem      *item;
@@ -97,6 +101,7 @@ struct _TidingsXmlParser
   char             *item_content_text;   /* when the only content was plain text */
   char             *item_content_base;   /* the base in scope where the content was */
   char             *item_description_base;
+  gboolean          description_from_summary;
   char             *item_guid_link;      /* a permalink guid, used when there is no <link> */
   char             *itunes_summary;
   gint64            itunes_duration;
@@ -192,6 +197,9 @@ classify_namespace (TidingsXmlParser *self,
     if (strcmp ((const char *) uri, known_namespaces[i].uri) == 0)
       return known_namespaces[i].ns;
 
+  if (self->root_uri != NULL && strcmp ((const char *) uri, self->root_uri) == 0)
+    return self->root_ns;
+
   /* Namespaces are case-sensitive, but publishers are not. */
   for (guint i = 0; i < G_N_ELEMENTS (known_namespaces); i++)
     if (g_ascii_strcasecmp ((const char *) uri, known_namespaces[i].uri) == 0)
@@ -200,11 +208,41 @@ classify_namespace (TidingsXmlParser *self,
   return NS_OTHER;
 }
 
+/* Element names are compared without regard to case: feeds written by hand
+ * say <TiTlE> and <pubdate>, and CDF is all capitals. */
 static inline gboolean
 name_is (const xmlChar *name,
          const char    *literal)
 {
-  return strcmp ((const char *) name, literal) == 0;
+  return g_ascii_strcasecmp ((const char *) name, literal) == 0;
+}
+
+/* Without entity substitution, libxml2 keeps an ampersand in an attribute
+ * value as "&#38;" (so that a tree could tell it from an entity reference);
+ * we want the character. */
+static char *
+attribute_value (const xmlChar **a)
+{
+  char *value = g_strndup ((const char *) a[3], a[4] - a[3]);
+  char *amp = strstr (value, "&#38;");
+
+  if (amp != NULL)
+    {
+      char *out = amp;
+
+      for (const char *in = amp; *in != '\0';)
+        {
+          if (g_str_has_prefix (in, "&#38;"))
+            {
+              *out++ = '&';
+              in += 5;
+            }
+          else
+            *out++ = *in++;
+        }
+      *out = '\0';
+    }
+  return value;
 }
 
 /* SAX2 hands attributes as (localname, prefix, URI, value, end) quintuples. */
@@ -222,7 +260,7 @@ get_attribute (int             n_attributes,
         continue;
       if (xml_namespace != (a[2] != NULL && name_is (a[2], (const char *) XML_XML_NAMESPACE)))
         continue;
-      return g_strndup ((const char *) a[3], a[4] - a[3]);
+      return attribute_value (a);
     }
   return NULL;
 }
@@ -281,46 +319,55 @@ effective_base (TidingsXmlParser *self)
 
 /* ---- people ----------------------------------------------------------- */
 
-/* RSS writes people as "me@example.com (Me)", "Me <me@example.com>" or just
- * a name or an address. */
+/* RSS writes people as "me@example.com (Me)", "Me (me@example.com)",
+ * "Me <me@example.com>" or just a name or an address. */
 static TidingsAuthor *
 parse_person (const char *text)
 {
   g_autofree char *copy = g_strstrip (g_strdup (text));
   TidingsAuthor *author;
   char *open;
-  char *at;
+  char *email = NULL;
+  char *name = NULL;
 
   if (*copy == '\0')
     return NULL;
 
-  author = tidings_author_new ();
-  at = strchr (copy, '@');
-  if (at != NULL && (open = strchr (copy, '(')) != NULL && g_str_has_suffix (copy, ")") &&
-      at < open)
+  if ((open = strrchr (copy, '(')) != NULL && g_str_has_suffix (copy, ")") && open > copy)
     {
       copy[strlen (copy) - 1] = '\0';
-      author->name = g_strstrip (g_strdup (open + 1));
       *open = '\0';
-      author->url = g_strconcat ("mailto:", g_strstrip (copy), NULL);
+      if (strchr (open + 1, '@') != NULL)
+        email = open + 1, name = copy;
+      else
+        email = copy, name = open + 1;
     }
-  else if (at != NULL && (open = strchr (copy, '<')) != NULL && g_str_has_suffix (copy, ">"))
+  else if ((open = strrchr (copy, '<')) != NULL && g_str_has_suffix (copy, ">"))
     {
       copy[strlen (copy) - 1] = '\0';
-      author->url = g_strconcat ("mailto:", g_strstrip (open + 1), NULL);
       *open = '\0';
-      author->name = g_strstrip (g_strdup (copy));
+      email = open + 1, name = copy;
     }
-  else if (at != NULL && strchr (copy, ' ') == NULL)
-    {
-      author->name = g_strdup (copy);
-      author->url = g_strconcat ("mailto:", copy, NULL);
-    }
+  else if (strchr (copy, '@') != NULL && strchr (copy, ' ') == NULL)
+    email = copy, name = copy;
   else
-    author->name = g_strdup (copy);
+    name = copy;
 
-  if (author->name != NULL && *author->name == '\0')
-    g_clear_pointer (&author->name, g_free);
+  if (email != NULL && strchr (g_strstrip (email), '@') == NULL)
+    {
+      /* "Me (the editor)": the brackets were part of the name. */
+      email = NULL;
+      name = g_strstrip (g_strdup (text));
+      author = tidings_author_new ();
+      author->name = tidings_collapse_space (name);
+      return author;
+    }
+
+  author = tidings_author_new ();
+  if (name != NULL && *g_strstrip (name) != '\0')
+    author->name = tidings_collapse_space (g_strdup (name));
+  if (email != NULL)
+    author->url = g_strconcat ("mailto:", email, NULL);
   if (author->name == NULL && author->url == NULL)
     g_clear_pointer (&author, tidings_author_free);
   return author;
@@ -401,13 +448,18 @@ text_construct_type (int             n_attributes,
     return mode != NULL && g_ascii_strcasecmp (mode, "escaped") == 0 ? TEXT_HTML : TEXT_PLAIN;
   if (g_ascii_strcasecmp (type, "html") == 0 || g_ascii_strcasecmp (type, "text/html") == 0)
     return TEXT_HTML;
-  if (g_ascii_strcasecmp (type, "xhtml") == 0 ||
-      g_ascii_strcasecmp (type, "application/xhtml+xml") == 0)
+  if (g_ascii_strcasecmp (type, "xhtml") == 0)
+    return TEXT_XHTML_DIV;
+  if (g_ascii_strcasecmp (type, "application/xhtml+xml") == 0)
     return mode != NULL && g_ascii_strcasecmp (mode, "escaped") == 0 ? TEXT_HTML : TEXT_XHTML;
   if (g_ascii_strcasecmp (type, "text") == 0 || g_ascii_strcasecmp (type, "text/plain") == 0)
     return TEXT_PLAIN;
-  /* Some other MIME type: only text and XML types are readable here. */
-  return TEXT_HTML;
+  /* Any other text or XML type is inline; everything else is base64
+   * (RFC 4287, 4.1.3.3). */
+  if (g_str_has_prefix (type, "text/") || g_str_has_suffix (type, "+xml") ||
+      g_str_has_suffix (type, "/xml"))
+    return mode != NULL && g_ascii_strcasecmp (mode, "xml") == 0 ? TEXT_XHTML : TEXT_HTML;
+  return TEXT_BASE64;
 }
 
 /* Returns the captured text as HTML (escaping plain text). */
@@ -530,6 +582,7 @@ clear_item_state (TidingsXmlParser *self)
   g_clear_pointer (&self->item_content_text, g_free);
   g_clear_pointer (&self->item_content_base, g_free);
   g_clear_pointer (&self->item_description_base, g_free);
+  self->description_from_summary = FALSE;
   g_clear_pointer (&self->item_guid_link, g_free);
   g_clear_pointer (&self->itunes_summary, g_free);
 }
@@ -723,8 +776,9 @@ media_content (TidingsXmlParser  *self,
   add_attachment (self, url, type, size, NULL, parse_count (duration));
 }
 
-/* Atom <link>, also found inside RSS channels and items. */
-static void
+/* Atom <link>, also found inside RSS channels and items. Returns FALSE when
+ * it has no href. */
+static gboolean
 atom_link (TidingsXmlParser  *self,
            Context            context,
            int                n_attributes,
@@ -736,7 +790,7 @@ atom_link (TidingsXmlParser  *self,
   gboolean alternate;
 
   if (href == NULL)
-    return;
+    return FALSE;
   alternate = rel == NULL || g_ascii_strcasecmp (rel, "alternate") == 0;
 
   if (context == CTX_FEED)
@@ -754,11 +808,11 @@ atom_link (TidingsXmlParser  *self,
               self->feed_link_alternate = html;
             }
         }
-      return;
+      return TRUE;
     }
 
   if (context != CTX_ITEM || self->item == NULL)
-    return;
+    return TRUE;
 
   if (alternate)
     {
@@ -779,6 +833,7 @@ atom_link (TidingsXmlParser  *self,
     }
   else if (g_ascii_strcasecmp (rel, "related") == 0 || g_ascii_strcasecmp (rel, "via") == 0)
     set_string_if_unset (&self->item->external_url, resolve (self, href));
+  return TRUE;
 }
 
 static void
@@ -791,6 +846,17 @@ add_tags (TidingsXmlParser *self,
     return;
   copy = tidings_collapse_space (g_strdup (text));
   tidings_item_add_tag (self->item, copy);
+}
+
+/* A comma-separated list: itunes:keywords, media:keywords, <tags>. */
+static void
+add_keywords (TidingsXmlParser *self,
+              const char       *text)
+{
+  g_auto(GStrv) keywords = g_strsplit (text, ",", TIDINGS_MAX_TAGS);
+
+  for (guint i = 0; keywords[i] != NULL; i++)
+    add_tags (self, g_strstrip (keywords[i]));
 }
 
 /* ---- element dispatch --------------------------------------------------- */
@@ -809,6 +875,43 @@ fail_not_a_feed (TidingsXmlParser *self,
   xmlStopParser (self->ctxt);
 }
 
+/* CDF puts the link and date in attributes: <ITEM HREF=".." LASTMOD="..">. */
+static void
+cdf_attributes (TidingsXmlParser  *self,
+                Context            context,
+                int                n_attributes,
+                const xmlChar    **attributes)
+{
+  g_autofree char *href = NULL;
+  g_autofree char *lastmod = NULL;
+  gint64 date;
+
+  if (self->feed->format != TIDINGS_FEED_FORMAT_CDF)
+    return;
+  href = get_stripped_attribute (n_attributes, attributes, "HREF");
+  lastmod = get_stripped_attribute (n_attributes, attributes, "LASTMOD");
+  if (lastmod != NULL && !tidings_date_parse (lastmod, &date))
+    {
+      tidings_feed_add_warning (self->feed, "Unreadable date “%.60s” ignored", lastmod);
+      lastmod = NULL;
+    }
+
+  if (context == CTX_FEED)
+    {
+      if (href != NULL)
+        set_string (&self->feed->home_page_url, resolve (self, href));
+      if (lastmod != NULL)
+        self->feed->date_modified = date;
+    }
+  else if (self->item != NULL)
+    {
+      if (href != NULL)
+        set_string (&self->item->url, resolve (self, href));
+      if (lastmod != NULL)
+        self->item->date_modified = date;
+    }
+}
+
 static Context
 start_root (TidingsXmlParser  *self,
             Namespace          ns,
@@ -820,6 +923,15 @@ start_root (TidingsXmlParser  *self,
   TidingsFeed *feed = self->feed;
 
   self->saw_root = TRUE;
+
+  /* A root element in a namespace we do not know (a newer revision, a
+   * typo) is still recognised by its name, and its namespace then means
+   * that format's elements everywhere in the document. */
+  if (ns == NS_OTHER && uri != NULL)
+    {
+      self->root_uri = g_strdup ((const char *) uri);
+      self->root_ns = name_is (name, "feed") ? NS_ATOM : NS_RSS;
+    }
 
   if (name_is (name, "rss") && (ns == NS_NONE || ns == NS_RSS || ns == NS_OTHER))
     {
@@ -865,10 +977,13 @@ start_root (TidingsXmlParser  *self,
       return CTX_FEED;
     }
 
-  /* A bare <channel> is how some RSS 0.9x generators start. */
-  if (name_is (name, "channel") && (ns == NS_NONE || ns == NS_RSS))
+  /* A bare <channel> is how some RSS 0.9x generators start, and how CDF
+   * (in capitals) always does. */
+  if (name_is (name, "channel") && (ns == NS_NONE || ns == NS_RSS || ns == NS_OTHER))
     {
-      feed->format = TIDINGS_FEED_FORMAT_RSS;
+      feed->format = strcmp ((const char *) name, "CHANNEL") == 0 ? TIDINGS_FEED_FORMAT_CDF
+                                                                : TIDINGS_FEED_FORMAT_RSS;
+      cdf_attributes (self, CTX_FEED, n_attributes, attributes);
       return CTX_FEED;
     }
 
@@ -877,10 +992,12 @@ start_root (TidingsXmlParser  *self,
 }
 
 static Context
-start_in_root (TidingsXmlParser *self,
-               Namespace         ns,
-               const xmlChar    *name,
-               const xmlChar    *uri)
+start_in_root (TidingsXmlParser  *self,
+               Namespace          ns,
+               const xmlChar     *name,
+               const xmlChar     *uri,
+               int                n_attributes,
+               const xmlChar    **attributes)
 {
   if (ns != NS_NONE && ns != NS_RSS)
     return CTX_SKIP;
@@ -895,6 +1012,7 @@ start_in_root (TidingsXmlParser *self,
   if (name_is (name, "item"))
     {
       begin_item (self);
+      self->item->id = get_stripped_attribute (n_attributes, attributes, "about");
       return CTX_ITEM;
     }
   if (name_is (name, "image"))
@@ -916,6 +1034,7 @@ start_in_feed (TidingsXmlParser  *self,
       if (name_is (name, "item"))
         {
           begin_item (self);
+          cdf_attributes (self, CTX_ITEM, n_attributes, attributes);
           return CTX_ITEM;
         }
       if (name_is (name, "image"))
@@ -923,7 +1042,8 @@ start_in_feed (TidingsXmlParser  *self,
       if (name_is (name, "title") || name_is (name, "description") ||
           name_is (name, "link") || name_is (name, "language") ||
           name_is (name, "managingEditor") || name_is (name, "lastBuildDate") ||
-          name_is (name, "pubDate") || name_is (name, "ttl") || name_is (name, "webMaster"))
+          name_is (name, "pubDate") || name_is (name, "ttl") || name_is (name, "webMaster") ||
+          name_is (name, "author") || name_is (name, "abstract") || name_is (name, "subtitle"))
         {
           begin_capture (self, TEXT_UNTYPED);
           return CTX_SKIP;
@@ -938,7 +1058,11 @@ start_in_feed (TidingsXmlParser  *self,
         }
       if (name_is (name, "link"))
         {
-          atom_link (self, CTX_FEED, n_attributes, attributes);
+          if (!atom_link (self, CTX_FEED, n_attributes, attributes))
+            {
+              self->link_rel = get_stripped_attribute (n_attributes, attributes, "rel");
+              begin_capture (self, TEXT_PLAIN);
+            }
           return CTX_SKIP;
         }
       if (name_is (name, "author"))
@@ -962,7 +1086,8 @@ start_in_feed (TidingsXmlParser  *self,
 
     case NS_DC:
       if (name_is (name, "creator") || name_is (name, "language") || name_is (name, "date") ||
-          name_is (name, "title") || name_is (name, "description") || name_is (name, "publisher"))
+          name_is (name, "title") || name_is (name, "description") ||
+          name_is (name, "publisher") || name_is (name, "author"))
         begin_capture (self, TEXT_UNTYPED);
       return CTX_SKIP;
 
@@ -971,10 +1096,21 @@ start_in_feed (TidingsXmlParser  *self,
         {
           g_autofree char *href = get_stripped_attribute (n_attributes, attributes, "href");
 
+          if (href == NULL)
+            href = get_stripped_attribute (n_attributes, attributes, "url");
           /* A podcast's square artwork is the best icon it has. */
           set_feed_icon (self, href, TRUE);
         }
-      else if (name_is (name, "author") || name_is (name, "summary"))
+      else if (name_is (name, "link"))
+        {
+          g_autofree char *rel = get_stripped_attribute (n_attributes, attributes, "rel");
+          g_autofree char *href = get_stripped_attribute (n_attributes, attributes, "href");
+
+          if (rel != NULL && g_ascii_strcasecmp (rel, "image") == 0)
+            set_feed_icon (self, href, TRUE);
+        }
+      else if (name_is (name, "author") || name_is (name, "summary") ||
+               name_is (name, "subtitle"))
         begin_capture (self, TEXT_UNTYPED);
       return CTX_SKIP;
 
@@ -1006,10 +1142,22 @@ start_in_item (TidingsXmlParser  *self,
     {
     case NS_NONE:
     case NS_RSS:
-      if (name_is (name, "title") || name_is (name, "link") || name_is (name, "description") ||
-          name_is (name, "pubDate") || name_is (name, "author") || name_is (name, "category"))
+      if (name_is (name, "title") || name_is (name, "link") || name_is (name, "pubDate") ||
+          name_is (name, "author") || name_is (name, "category") || name_is (name, "tags"))
         {
-          begin_capture (self, name_is (name, "description") ? TEXT_HTML : TEXT_UNTYPED);
+          begin_capture (self, TEXT_UNTYPED);
+          return CTX_SKIP;
+        }
+      if (name_is (name, "description") || name_is (name, "abstract") ||
+          name_is (name, "fullitem") || name_is (name, "summary"))
+        {
+          begin_capture (self, TEXT_HTML);
+          return CTX_SKIP;
+        }
+      /* XHTML's <body> written without its namespace. */
+      if (name_is (name, "body"))
+        {
+          begin_capture (self, TEXT_XHTML);
           return CTX_SKIP;
         }
       if (name_is (name, "guid"))
@@ -1036,7 +1184,12 @@ start_in_item (TidingsXmlParser  *self,
     case NS_ATOM:
       if (name_is (name, "link"))
         {
-          atom_link (self, CTX_ITEM, n_attributes, attributes);
+          if (!atom_link (self, CTX_ITEM, n_attributes, attributes))
+            {
+              /* Early Atom drafts put the address in the element. */
+              self->link_rel = get_stripped_attribute (n_attributes, attributes, "rel");
+              begin_capture (self, TEXT_PLAIN);
+            }
           return CTX_SKIP;
         }
       if (name_is (name, "author"))
@@ -1079,6 +1232,7 @@ start_in_item (TidingsXmlParser  *self,
 
     case NS_DC:
       if (name_is (name, "creator") || name_is (name, "date") || name_is (name, "subject") ||
+          name_is (name, "author") ||
           name_is (name, "title") || name_is (name, "description") ||
           name_is (name, "identifier") || name_is (name, "language"))
         begin_capture (self, name_is (name, "description") ? TEXT_HTML : TEXT_UNTYPED);
@@ -1110,7 +1264,8 @@ start_in_item (TidingsXmlParser  *self,
 
           set_item_image (self, url);
         }
-      else if (name_is (name, "description"))
+      else if (name_is (name, "description") || name_is (name, "title") ||
+               name_is (name, "category") || name_is (name, "keywords"))
         begin_capture (self, TEXT_UNTYPED);
       return CTX_SKIP;
 
@@ -1119,10 +1274,29 @@ start_in_item (TidingsXmlParser  *self,
         {
           g_autofree char *href = get_stripped_attribute (n_attributes, attributes, "href");
 
+          if (href == NULL)
+            href = get_stripped_attribute (n_attributes, attributes, "url");
           set_item_image (self, href);
         }
+      else if (name_is (name, "link"))
+        {
+          g_autofree char *rel = get_stripped_attribute (n_attributes, attributes, "rel");
+          g_autofree char *href = get_stripped_attribute (n_attributes, attributes, "href");
+
+          if (rel != NULL && g_ascii_strcasecmp (rel, "image") == 0)
+            set_item_image (self, href);
+        }
+      else if (name_is (name, "category"))
+        {
+          g_autofree char *text = get_stripped_attribute (n_attributes, attributes, "text");
+
+          add_tags (self, text);
+          /* Subcategories nest inside. */
+          return CTX_MEDIA_GROUP;
+        }
       else if (name_is (name, "author") || name_is (name, "duration") ||
-               name_is (name, "summary"))
+               name_is (name, "summary") || name_is (name, "subtitle") ||
+               name_is (name, "keywords"))
         begin_capture (self, TEXT_UNTYPED);
       return CTX_SKIP;
 
@@ -1152,8 +1326,12 @@ end_feed_field (TidingsXmlParser *self,
     case NS_RSS:
       if (name_is (name, "title"))
         set_string (&feed->title, captured_text (self));
-      else if (name_is (name, "description"))
+      else if (name_is (name, "description") || name_is (name, "abstract"))
         set_string (&feed->description, captured_text (self));
+      else if (name_is (name, "subtitle"))
+        set_string_if_unset (&feed->description, captured_text (self));
+      else if (name_is (name, "author"))
+        add_author (feed->authors, parse_person (self->text->str));
       else if (name_is (name, "link"))
         {
           g_autofree char *link = captured_stripped (self);
@@ -1180,7 +1358,16 @@ end_feed_field (TidingsXmlParser *self,
       break;
 
     case NS_ATOM:
-      if (name_is (name, "title"))
+      if (name_is (name, "link"))
+        {
+          g_autofree char *href = captured_stripped (self);
+
+          if (href != NULL && (self->link_rel == NULL ||
+                               g_ascii_strcasecmp (self->link_rel, "alternate") == 0))
+            set_string_if_unset (&feed->home_page_url, resolve (self, href));
+          g_clear_pointer (&self->link_rel, g_free);
+        }
+      else if (name_is (name, "title"))
         set_string (&feed->title, captured_text (self));
       else if (name_is (name, "subtitle") || name_is (name, "tagline"))
         set_string (&feed->description, captured_text (self));
@@ -1201,7 +1388,7 @@ end_feed_field (TidingsXmlParser *self,
       break;
 
     case NS_DC:
-      if (name_is (name, "creator") || name_is (name, "publisher"))
+      if (name_is (name, "creator") || name_is (name, "publisher") || name_is (name, "author"))
         add_author (feed->authors, parse_person (self->text->str));
       else if (name_is (name, "language"))
         set_string_if_unset (&feed->language, captured_stripped (self));
@@ -1216,7 +1403,7 @@ end_feed_field (TidingsXmlParser *self,
     case NS_ITUNES:
       if (name_is (name, "author") && feed->authors->len == 0)
         add_author (feed->authors, parse_person (self->text->str));
-      else if (name_is (name, "summary"))
+      else if (name_is (name, "summary") || name_is (name, "subtitle"))
         set_string_if_unset (&feed->description, captured_text (self));
       break;
 
@@ -1300,9 +1487,27 @@ end_item_field (TidingsXmlParser *self,
           if (!self->item_link_alternate)
             set_string (&item->url, resolve (self, link));
         }
-      else if (name_is (name, "description"))
-        set_body (self, &self->item_description, &self->item_description_base,
-                  captured_html (self), FALSE);
+      else if (name_is (name, "description") || name_is (name, "abstract") ||
+               name_is (name, "summary"))
+        {
+          /* Some RSS carries both a <description> and a <summary>: the first
+           * is the summary, the second the body. */
+          gboolean pair = self->item_description != NULL && self->item_content == NULL &&
+                          (self->description_from_summary != name_is (name, "summary"));
+
+          if (pair)
+            set_body (self, &self->item_content, &self->item_content_base, captured_html (self),
+                      FALSE);
+          else
+            {
+              set_body (self, &self->item_description, &self->item_description_base,
+                        captured_html (self), FALSE);
+              self->description_from_summary = name_is (name, "summary");
+            }
+        }
+      else if (name_is (name, "fullitem") || name_is (name, "body"))
+        set_body (self, &self->item_content, &self->item_content_base, captured_html (self),
+                  TRUE);
       else if (name_is (name, "guid"))
         {
           g_autofree char *guid = captured_stripped (self);
@@ -1320,10 +1525,23 @@ end_item_field (TidingsXmlParser *self,
         add_author (item->authors, parse_person (self->text->str));
       else if (name_is (name, "category"))
         add_tags (self, self->text->str);
+      else if (name_is (name, "tags"))
+        add_keywords (self, self->text->str);
       break;
 
     case NS_ATOM:
-      if (name_is (name, "title"))
+      if (name_is (name, "link"))
+        {
+          g_autofree char *href = captured_stripped (self);
+
+          if (href != NULL && (self->link_rel == NULL ||
+                               g_ascii_strcasecmp (self->link_rel, "alternate") == 0))
+            set_string_if_unset (&item->url, resolve (self, href));
+          else if (href != NULL && g_ascii_strcasecmp (self->link_rel, "enclosure") == 0)
+            add_attachment (self, href, NULL, NULL, NULL, -1);
+          g_clear_pointer (&self->link_rel, g_free);
+        }
+      else if (name_is (name, "title"))
         set_string (&item->title, captured_text (self));
       else if (name_is (name, "id"))
         set_string (&item->id, captured_stripped (self));
@@ -1348,7 +1566,7 @@ end_item_field (TidingsXmlParser *self,
       break;
 
     case NS_DC:
-      if (name_is (name, "creator"))
+      if (name_is (name, "creator") || name_is (name, "author"))
         add_author (item->authors, parse_person (self->text->str));
       else if (name_is (name, "date"))
         set_date (self, &item->date_published, TRUE);
@@ -1383,6 +1601,12 @@ end_item_field (TidingsXmlParser *self,
     case NS_MEDIA:
       if (name_is (name, "description"))
         set_string_if_unset (&self->itunes_summary, captured_text (self));
+      else if (name_is (name, "title"))
+        set_string_if_unset (&item->title, captured_text (self));
+      else if (name_is (name, "category"))
+        add_tags (self, self->text->str);
+      else if (name_is (name, "keywords"))
+        add_keywords (self, self->text->str);
       break;
 
     case NS_ITUNES:
@@ -1392,6 +1616,10 @@ end_item_field (TidingsXmlParser *self,
         self->itunes_duration = parse_duration (self->text->str);
       else if (name_is (name, "summary"))
         set_string (&self->itunes_summary, captured_text (self));
+      else if (name_is (name, "subtitle"))
+        set_string_if_unset (&self->itunes_summary, captured_text (self));
+      else if (name_is (name, "keywords"))
+        add_keywords (self, self->text->str);
       break;
 
     case NS_FEEDBURNER:
@@ -1422,7 +1650,7 @@ end_person_field (TidingsXmlParser *self,
     return;
   if (name_is (name, "name"))
     set_string (&person->name, tidings_collapse_space (g_strdup (self->text->str)));
-  else if (name_is (name, "uri") || name_is (name, "url"))
+  else if (name_is (name, "uri") || name_is (name, "url") || name_is (name, "homepage"))
     {
       g_autofree char *uri = captured_stripped (self);
 
@@ -1473,11 +1701,12 @@ serialise_start_tag (GString        *out,
   for (int i = 0; i < n_attributes; i++)
     {
       const xmlChar **a = attributes + i * 5;
+      g_autofree char *value = attribute_value (a);
 
       g_string_append_c (out, ' ');
       g_string_append (out, (const char *) a[0]);
       g_string_append (out, "=\"");
-      append_escaped (out, (const char *) a[3], a[4] - a[3], TRUE);
+      append_escaped (out, value, strlen (value), TRUE);
       g_string_append_c (out, '"');
     }
   g_string_append_c (out, '>');
@@ -1506,7 +1735,18 @@ on_start_element (void           *ctx,
    * the <div> that wraps Atom's xhtml content is not part of it. */
   if (self->capture_depth >= 0)
     {
-      if (self->text_type != TEXT_XHTML || self->frames->len - 1 != (guint) self->capture_depth ||
+      /* Markup inside what claimed to be text: it was XHTML all along, so
+       * the text read so far becomes escaped HTML too. */
+      if (self->text_type == TEXT_PLAIN || self->text_type == TEXT_UNTYPED)
+        {
+          GString *escaped = g_string_sized_new (self->text->len + 64);
+
+          append_escaped (escaped, self->text->str, self->text->len, FALSE);
+          g_string_free (self->text, TRUE);
+          self->text = escaped;
+          self->text_type = TEXT_XHTML;
+        }
+      if (self->text_type != TEXT_XHTML_DIV || self->frames->len - 1 != (guint) self->capture_depth ||
           !name_is (localname, "div"))
         serialise_start_tag (self->text, localname, n_attributes, attributes);
       frame.base = parent->base ? g_ref_string_acquire (parent->base) : NULL;
@@ -1544,7 +1784,7 @@ on_start_element (void           *ctx,
       context = start_root (self, frame.ns, localname, uri, n_attributes, attributes);
       break;
     case CTX_ROOT:
-      context = start_in_root (self, frame.ns, localname, uri);
+      context = start_in_root (self, frame.ns, localname, uri, n_attributes, attributes);
       break;
     case CTX_FEED:
       context = start_in_feed (self, frame.ns, localname, n_attributes, attributes);
@@ -1555,7 +1795,8 @@ on_start_element (void           *ctx,
       break;
     case CTX_PERSON:
       if (name_is (localname, "name") || name_is (localname, "email") ||
-          name_is (localname, "uri") || name_is (localname, "url"))
+          name_is (localname, "uri") || name_is (localname, "url") ||
+          name_is (localname, "homepage"))
         begin_capture (self, TEXT_PLAIN);
       context = CTX_SKIP;
       break;
@@ -1597,7 +1838,7 @@ on_end_element (void          *ctx,
 
   if (self->capture_depth >= 0 && depth > (guint) self->capture_depth)
     {
-      if (self->text_type != TEXT_XHTML || depth > (guint) self->capture_depth + 1 ||
+      if (self->text_type != TEXT_XHTML_DIV || depth > (guint) self->capture_depth + 1 ||
           !name_is (localname, "div"))
         {
           /* Void elements have no end tag in HTML. */
@@ -1665,7 +1906,8 @@ on_characters (void          *ctx,
 
   /* Text inside markup we re-serialise must be escaped again; the captured
    * element's own text is kept as it was decoded. */
-  if (self->text_type == TEXT_XHTML || self->frames->len - 1 > (guint) self->capture_depth)
+  if (self->text_type == TEXT_XHTML || self->text_type == TEXT_XHTML_DIV ||
+      self->frames->len - 1 > (guint) self->capture_depth)
     append_escaped (self->text, (const char *) text, len, FALSE);
   else
     g_string_append_len (self->text, (const char *) text, len);
@@ -1851,6 +2093,8 @@ _tidings_xml_parser_free (TidingsXmlParser *self)
     xmlFreeDoc (self->entity_doc);
   g_clear_error (&self->error);
   g_free (self->first_error_message);
+  g_free (self->link_rel);
+  g_free (self->root_uri);
   g_free (self);
 }
 
