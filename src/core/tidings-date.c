@@ -662,11 +662,13 @@ parse_iso8601 (const char *p,
     {
       /* A zone on a year or a month alone has nothing to shift. On a day
        * alone, only XML Schema's Z or +hh:mm, so that 2013-01-27-01 is not
-       * read as an offset of an hour. */
+       * read as an offset of an hour nor 2003100A as a military zone. (The
+       * RFC 822 scanner still takes 2003-12-31 GMT.) */
       if (!full_date)
         return FALSE;
-      if (!have_time && (*p == '+' || *p == '-') &&
-          !(is_digit (p[1]) && is_digit (p[2]) && p[3] == ':'))
+      if (!have_time &&
+          !((*p == 'Z' || *p == 'z') && !is_alpha (p[1])) &&
+          !((*p == '+' || *p == '-') && is_digit (p[1]) && is_digit (p[2]) && p[3] == ':'))
         return FALSE;
       if (!parse_zone (&p, &f.offset))
         return FALSE;
@@ -735,7 +737,8 @@ is_weekday (const char *word,
          (len == 5 && memcmp (word, "thurs", 5) == 0);
 }
 
-/* Reads h[h]:m[m][:s[s][.frac]] after the hour digits; the caller saw ':'. */
+/* Reads h[h]:mm[:ss[.frac]] after the hour digits; the caller saw ':'. A
+ * single digit after a colon (4:3) could be :03 or :30, so it is refused. */
 static gboolean
 parse_clock (const char **pp,
              int          hour,
@@ -747,13 +750,13 @@ parse_clock (const char **pp,
   p++;
 
   f->hour = hour;
-  if (!read_number (&p, 2, &f->minute, NULL))
+  if (!read_2digits (&p, &f->minute))
     return FALSE;
 
   if (*p == ':')
     {
       p++;
-      if (!read_number (&p, 2, &f->second, NULL))
+      if (!read_2digits (&p, &f->second))
         return FALSE;
       if (*p == '.' && is_digit (p[1]))
         {
@@ -762,8 +765,8 @@ parse_clock (const char **pp,
         }
     }
 
-  /* 10:14:55:12 or 10:14:55.x */
-  if (*p == ':' || *p == '.')
+  /* 10:14:55:12, 10:14:55.x or 10:145 */
+  if (*p == ':' || *p == '.' || is_digit (*p))
     return FALSE;
 
   *pp = p;
@@ -937,7 +940,8 @@ parse_rfc822 (const char *p,
             }
 
           /* "January 1, 2004 at 4:31 PM" */
-          if (len == 2 && word[0] == 'a' && word[1] == 't' && !have_time && !have_zone)
+          if (len == 2 && word[0] == 'a' && word[1] == 't' && !have_time && !have_zone &&
+              (f.day >= 0 || f.month >= 0 || f.year >= 0))
             continue;
 
           p = word_start;
