@@ -149,10 +149,22 @@ static void
 test_warnings_capped (void)
 {
   g_autoptr(TidingsFeed) feed = tidings_feed_new ();
+  g_autofree char *long_text = g_strnfill (5000, 'x');
+  const char *message;
 
   for (int i = 0; i < 1000; i++)
     tidings_feed_add_warning (feed, "warning %d", i);
   g_assert_cmpuint (feed->warnings->len, <=, 50);
+
+  /* libxml2 quotes the document cut anywhere, even inside a character. */
+  g_ptr_array_set_size (feed->warnings, 0);
+  tidings_feed_add_warning (feed, "cut: %s", "\xe2\x80\x93\xe2\x80");
+  tidings_feed_add_warning (feed, "long: %s", long_text);
+  message = feed->warnings->pdata[0];
+  g_assert_true (g_utf8_validate (message, -1, NULL));
+  g_assert_true (g_str_has_prefix (message, "cut: \xe2\x80\x93"));
+  message = feed->warnings->pdata[1];
+  g_assert_cmpuint (g_utf8_strlen (message, -1), <=, 201);
 }
 
 int

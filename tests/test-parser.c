@@ -233,6 +233,35 @@ test_recovered_flag (void)
   g_assert_true (has_warning (bad, "Line 1"));
 }
 
+/* Inputs that once crashed, leaked or hung (most found by the fuzzers):
+ * each must now parse or fail cleanly. Leaks show under the sanitizer
+ * build and valgrind. */
+static void
+test_regressions (void)
+{
+  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "fixtures", "regressions", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n_files = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GPtrArray) items = NULL;
+      g_autoptr(TidingsFeed) feed = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      feed = tidings_parse_data (contents, len, "https://regression.example/", &items, &error);
+      g_assert_true ((feed != NULL) != (error != NULL));
+      n_files++;
+    }
+  g_assert_cmpuint (n_files, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,6 +274,7 @@ main (int   argc,
   g_test_add_func ("/parser/json-chunks", test_json_chunks);
   g_test_add_func ("/parser/too-deep", test_error_after_items);
   g_test_add_func ("/parser/recovered", test_recovered_flag);
+  g_test_add_func ("/parser/regressions", test_regressions);
 
   return g_test_run ();
 }

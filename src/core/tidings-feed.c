@@ -11,6 +11,8 @@
 #include "tidings-sanitize.h"
 #include "tidings-uri.h"
 
+#define MAX_WARNING_CHARS 200
+
 const char *
 tidings_feed_format_to_string (TidingsFeedFormat format)
 {
@@ -378,13 +380,28 @@ tidings_feed_add_warning (TidingsFeed *feed,
                           ...)
 {
   va_list args;
+  g_autofree char *formatted = NULL;
   char *message;
 
   g_return_if_fail (feed != NULL);
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  formatted = g_strdup_vprintf (format, args);
   va_end (args);
+
+  /* Messages quote the document (libxml2 cuts its excerpts anywhere, even
+   * inside a character): keep them short and valid UTF-8. */
+  message = g_utf8_make_valid (formatted, -1);
+  if (g_utf8_strlen (message, -1) > MAX_WARNING_CHARS)
+    {
+      char *cut = g_utf8_offset_to_pointer (message, MAX_WARNING_CHARS);
+      char *shortened;
+
+      *cut = '\0';
+      shortened = g_strconcat (message, "\xe2\x80\xa6", NULL);
+      g_free (message);
+      message = shortened;
+    }
 
   /* A broken feed can repeat the same fault thousands of times; one line each
    * is enough, and a cap keeps a hostile document from growing the list. */

@@ -214,6 +214,9 @@ static inline gboolean
 name_is (const xmlChar *name,
          const char    *literal)
 {
+  /* Most comparisons fail on the first letter; settle those cheaply. */
+  if (g_ascii_tolower (name[0]) != g_ascii_tolower (literal[0]))
+    return FALSE;
   return g_ascii_strcasecmp ((const char *) name, literal) == 0;
 }
 
@@ -893,7 +896,7 @@ cdf_attributes (TidingsXmlParser  *self,
   if (lastmod != NULL && !tidings_date_parse (lastmod, &date))
     {
       tidings_feed_add_warning (self->feed, "Unreadable date “%.60s” ignored", lastmod);
-      lastmod = NULL;
+      g_clear_pointer (&lastmod, g_free);
     }
 
   if (context == CTX_FEED)
