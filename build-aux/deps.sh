@@ -35,12 +35,19 @@ tidings_packages=(
   dbus-x11
 )
 
+# The fuzzing stage (build-aux/fuzz) needs clang's libFuzzer and sanitizers.
+tidings_fuzz_packages=(
+  clang-14
+  libclang-rt-14-dev
+)
+
+# Installs the packages above that are missing, plus any given as arguments.
 tidings_install_deps ()
 {
   local missing=()
   local pkg status
 
-  for pkg in "${tidings_packages[@]}"; do
+  for pkg in "${tidings_packages[@]}" "$@"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
     if [ "$status" != "installed" ]; then
       missing+=("$pkg")

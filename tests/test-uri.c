@@ -38,6 +38,9 @@ static const ResolveCase resolve_cases[] = {
   /* Tabs and line breaks inside are dropped, as browsers do. */
   { "http://example.com/", "java\tscript:alert(1)", "javascript:alert(1)" },
   { "http://example.com/", "/a\n/b", "http://example.com/a/b" },
+  /* What is left of white space and controls is percent-encoded. */
+  { NULL, "http://exa mple.com/a\x01" "b", "http://exa%20mple.com/a%01b" },
+  { "http://example.com/", "a\x7f b", "http://example.com/a%7F%20b" },
   /* International domain names become punycode. */
   { NULL, "http://b\xc3\xbc" "cher.de/", "http://xn--bcher-kva.de/" },
   /* Without a usable base, relative references go nowhere. */
@@ -49,6 +52,10 @@ static const ResolveCase resolve_cases[] = {
   /* Garbage. */
   { "http://example.com/a/b", "http://[::1", NULL },
   { NULL, "http://exa%mple.com:99999999/", NULL },
+  /* What GUri parses but will not put back together. */
+  { "https://example.com/x", "//;a", NULL },
+  { NULL, "https:..///", NULL },
+  { "https://example.com/x", "http:;%x'80/..//", NULL },
   { NULL, NULL, NULL },
 };
 

@@ -33,6 +33,17 @@
  * input cannot nest without bound in the output. */
 #define MAX_DEPTH 512
 
+/* libxml2 2.9 looks through its whole stack of open elements for every end
+ * tag, so deep nesting with stray end tags costs time quadratic in the
+ * input (seconds for a few hundred kilobytes). When its stack gets this
+ * deep, parsing stops and starts afresh after the tag; what was open stays
+ * open in our output. No real document nests anywhere near this. */
+#define MAX_PARSER_DEPTH 1024
+
+/* libxml2 2.9 also compares each attribute of a tag with all the ones before
+ * it; attributes past this many in one tag are cut before parsing. */
+#define MAX_ATTRIBUTES 256
+
 /* A reused parser context is thrown away once its dictionary of names or its
  * element stack has grown past these, so one odd document does not pin
  * memory for the life of the thread. */
@@ -320,10 +331,14 @@ typedef struct
   guint dropping;  /* open elements being removed with their content */
   guint written;   /* open non-void elements whose start tag was written */
   gboolean text_only;
+
+  htmlParserCtxtPtr ctxt;
+  gboolean halted;   /* the parser was stopped: ignore what it still says */
+  gsize resume_at;   /* where in its input to start again */
 } Sanitizer;
 
 /* libxml2's HTML parser hands over element and attribute names in lower
- * case, so plain strcmp() does. */
+ * case, so plain strcmp() will do. */
 static int
 compare_element (const void *key,
                  const void *member)
@@ -438,6 +453,10 @@ append_escaped (GString    *out,
         case '\r':
           replacement = (p + 1 < end && p[1] == '\n') ? "" : "\n";
           break;
+        case '\f':
+        case '\v':
+          replacement = " ";
+          break;
         default:
           replacement = "";
           break;
@@ -466,16 +485,123 @@ append_plain (GString    *out,
     {
       guchar c = *p;
 
-      if (G_LIKELY (c > ' ' && c != 0x7f))
+      if (G_LIKELY (c >= ' ' && c != 0x7f))
         continue;
 
       append_len (out, run, p - run);
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+      if (c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
         g_string_append_c (out, ' ');
       run = p + 1;
     }
 
   append_len (out, run, end - run);
+}
+
+/* TRUE for the characters XML (and so libxml2) allows in text. */
+static gboolean
+is_xml_char (gunichar c)
+{
+  return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c <= 0xd7ff)
+         || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/* Reads the character reference or entity at @p (just after its '&') the
+ * way libxml2's HTML parser does: numeric references with or without ';'
+ * (and even without digits), named ones only with ';' and when known. Returns the position after it
+ * and the character in @c (0 for a reference to nothing), or NULL when @p
+ * does not start a reference and the '&' stands for itself. */
+static const char *
+read_reference (const char *p,
+                const char *end,
+                gunichar   *c)
+{
+  char name[33];
+  gsize n = 0;
+
+  if (p < end && *p == '#')
+    {
+      gboolean hex = p + 1 < end && (p[1] == 'x' || p[1] == 'X');
+      const char *digits = p + (hex ? 2 : 1);
+      guint64 value = 0;
+
+      for (p = digits; p < end && (hex ? g_ascii_isxdigit (*p) : g_ascii_isdigit (*p)); p++)
+        {
+          value = value * (hex ? 16 : 10) + (hex ? g_ascii_xdigit_value (*p) : *p - '0');
+          value = MIN (value, G_MAXUINT32);
+        }
+      /* libxml2 swallows a reference without digits as well. */
+      if (p < end && *p == ';')
+        p++;
+
+      *c = is_xml_char (value) ? (gunichar) value : 0;
+      return p;
+    }
+
+  while (p < end && n < sizeof name - 1 && g_ascii_isalnum (*p))
+    name[n++] = *p++;
+  name[n] = '\0';
+
+  if (n > 0 && p < end && *p == ';')
+    {
+      const htmlEntityDesc *entity = htmlEntityLookup ((const xmlChar *) name);
+
+      if (entity != NULL)
+        {
+          *c = entity->value;
+          return p + 1;
+        }
+    }
+
+  return NULL;
+}
+
+/* Appends text that has no tags but may have character references and
+ * entities, decoded as the parser would, then either escaped for HTML or,
+ * with @plain, as append_plain() does. */
+static void
+append_decoded (GString    *out,
+                const char *text,
+                gsize       len,
+                gboolean    plain)
+{
+  const char *end = text + len;
+  const char *amp;
+
+  while ((amp = memchr (text, '&', end - text)) != NULL)
+    {
+      const char *after;
+      gunichar c = 0;
+      char utf8[6];
+      gsize n = 0;
+
+      after = read_reference (amp + 1, end, &c);
+      if (after == NULL)
+        {
+          after = amp + 1;
+          utf8[n++] = '&';
+        }
+      else if (c != 0)
+        {
+          n = g_unichar_to_utf8 (c, utf8);
+        }
+
+      if (plain)
+        {
+          append_plain (out, text, amp - text);
+          append_plain (out, utf8, n);
+        }
+      else
+        {
+          append_escaped (out, text, amp - text, FALSE);
+          append_escaped (out, utf8, n, FALSE);
+        }
+      text = after;
+    }
+
+  if (plain)
+    append_plain (out, text, end - text);
+  else
+    append_escaped (out, text, end - text, FALSE);
 }
 
 static void
@@ -547,7 +673,9 @@ append_srcset (GString    *out,
 
       url = g_strndup (url_start, url_end - url_start);
       resolved = _tidings_uri_resolve_with (base, url);
-      if (resolved != NULL && !tidings_uri_is_allowed (resolved, TIDINGS_URI_IMAGE))
+      /* A comma at the end would be read as separating candidates. */
+      if (resolved != NULL && (!tidings_uri_is_allowed (resolved, TIDINGS_URI_IMAGE)
+                               || g_str_has_suffix (resolved, ",")))
         g_clear_pointer (&resolved, g_free);
 
       if (resolved != NULL)
@@ -641,6 +769,7 @@ write_start_tag (Sanitizer          *self,
   gsize start = out->len;
   gboolean has_source = FALSE;
   TidingsUriUse src_use = TIDINGS_URI_IMAGE;
+  gboolean src_allowed = TRUE;
   gboolean srcset_allowed = TRUE;
 
   if (info->flags & ELEMENT_MEDIA)
@@ -662,7 +791,7 @@ write_start_tag (Sanitizer          *self,
           srcset_allowed = FALSE;
         }
       else if (strcmp (parent->info->name, "picture") == 0)
-        src_use = (TidingsUriUse) -1;
+        src_allowed = FALSE;
       else
         return FALSE;
     }
@@ -699,8 +828,7 @@ write_start_tag (Sanitizer          *self,
           break;
 
         case ATTR_SRC:
-          if (src_use != (TidingsUriUse) -1
-              && append_url_attribute (self, attr->name, value, src_use))
+          if (src_allowed && append_url_attribute (self, attr->name, value, src_use))
             has_source = TRUE;
           break;
 
@@ -745,6 +873,18 @@ write_start_tag (Sanitizer          *self,
   return TRUE;
 }
 
+/* Stops the parser at the end of the start tag it is reading, and notes
+ * where that is to start again from there; see MAX_PARSER_DEPTH. */
+static void
+halt_parser (Sanitizer *self)
+{
+  xmlParserInputPtr input = self->ctxt->input;
+
+  self->resume_at = input->consumed + (input->cur - input->base);
+  self->halted = TRUE;
+  xmlStopParser (self->ctxt);
+}
+
 static void
 on_start_element (void           *user_data,
                   const xmlChar  *name,
@@ -752,6 +892,12 @@ on_start_element (void           *user_data,
 {
   Sanitizer *self = user_data;
   OpenElement open = { (const char *) name, NULL, OPEN_UNWRAPPED };
+
+  if (self->halted)
+    return;
+
+  if (self->ctxt->nameNr > MAX_PARSER_DEPTH)
+    halt_parser (self);
 
   if (self->dropping > 0)
     {
@@ -827,6 +973,9 @@ on_end_element (void          *user_data,
   Sanitizer *self = user_data;
   guint i;
 
+  if (self->halted)
+    return;
+
   /* libxml2 closes elements in order, so this is nearly always the last one
    * opened; should it not be, everything opened after it is closed too. */
   for (i = self->stack->len; i > 0; i--)
@@ -854,7 +1003,7 @@ on_characters (void          *user_data,
 {
   Sanitizer *self = user_data;
 
-  if (self->dropping > 0 || len <= 0)
+  if (self->halted || self->dropping > 0 || len <= 0)
     return;
 
   if (self->text_only)
@@ -917,19 +1066,17 @@ release_parser_context (htmlParserCtxtPtr ctxt)
     }
 }
 
-/* Runs @self over the @len bytes of valid UTF-8 @html. */
+/* Runs the parser over the @len bytes of valid UTF-8 @html, wrapped, until
+ * it ends or halt_parser() stops it. */
 static void
-parse_fragment (Sanitizer  *self,
-                const char *html,
-                gsize       len)
+run_parser (Sanitizer  *self,
+            const char *html,
+            gsize       len)
 {
+  htmlParserCtxtPtr ctxt = self->ctxt;
   htmlSAXHandler sax = { 0 };
-  htmlParserCtxtPtr ctxt;
   xmlParserInputBufferPtr buffer;
   xmlParserInputPtr input = NULL;
-
-  /* libxml2 takes an int size; nothing a feed carries comes near. */
-  len = MIN (len, (gsize) G_MAXINT - 64);
 
   sax.startElement = on_start_element;
   sax.endElement = on_end_element;
@@ -944,10 +1091,10 @@ parse_fragment (Sanitizer  *self,
   sax.serror = on_structured_error;
   sax.initialized = XML_SAX2_MAGIC;
 
-  ctxt = get_parser_context ();
   htmlCtxtReset (ctxt);
   memcpy (ctxt->sax, &sax, sizeof sax);
   ctxt->userData = self;
+  self->halted = FALSE;
 
   /* What htmlCtxtReadMemory() does, but declaring the input UTF-8 without
    * installing a converter: libxml2 would otherwise push the whole input
@@ -975,7 +1122,117 @@ parse_fragment (Sanitizer  *self,
     g_clear_pointer (&ctxt->myDoc, xmlFreeDoc);
 
   ctxt->userData = NULL;
-  release_parser_context (ctxt);
+}
+
+/* Returns a copy of @html with the attributes past MAX_ATTRIBUTES in any
+ * one tag cut out, or NULL when no tag has that many. Tags are found as
+ * libxml2 finds them: '<' and a letter, up to a '>' that is not inside a
+ * quoted attribute value; attributes are counted as words. */
+static GString *
+limit_attributes (const char *html,
+                  gsize       len)
+{
+  GString *limited = NULL;
+  const char *copied = html;  /* what comes before is in @limited */
+  const char *end = html + len;
+  const char *p = html;
+
+  while ((p = memchr (p, '<', end - p)) != NULL)
+    {
+      const char *cut = NULL;
+      guint words = 0;
+      gboolean after_space = FALSE;
+      gboolean after_equals = FALSE;
+      char quote = '\0';
+
+      if (++p == end || !g_ascii_isalpha (*p))
+        continue;
+
+      for (; p < end && (quote != '\0' || *p != '>'); p++)
+        {
+          if (quote != '\0')
+            {
+              if (*p == quote)
+                quote = '\0';
+            }
+          else if (g_ascii_isspace (*p))
+            {
+              after_space = TRUE;
+            }
+          else if (after_equals && (*p == '"' || *p == '\''))
+            {
+              quote = *p;
+              after_equals = FALSE;
+            }
+          else
+            {
+              after_equals = *p == '=';
+              if (after_space && ++words > MAX_ATTRIBUTES && cut == NULL)
+                cut = p;
+              after_space = FALSE;
+            }
+        }
+
+      if (cut != NULL)
+        {
+          if (limited == NULL)
+            limited = g_string_sized_new (len);
+          g_string_append_len (limited, copied, cut - copied);
+          copied = p;
+        }
+
+      if (p == end)
+        break;
+    }
+
+  if (limited != NULL)
+    g_string_append_len (limited, copied, end - copied);
+
+  return limited;
+}
+
+/* Runs @self over the @len bytes of valid UTF-8 @html. */
+static void
+parse_fragment (Sanitizer  *self,
+                const char *html,
+                gsize       len)
+{
+  g_autoptr(GString) limited = limit_attributes (html, len);
+  gsize start = 0;
+
+  if (limited != NULL)
+    {
+      html = limited->str;
+      len = limited->len;
+    }
+
+  /* libxml2 takes an int size; nothing a feed carries comes near. */
+  len = MIN (len, (gsize) G_MAXINT - 64);
+
+  self->ctxt = get_parser_context ();
+
+  while (start < len)
+    {
+      gsize stopped_at;
+
+      run_parser (self, html + start, len - start);
+      if (!self->halted)
+        break;
+
+      /* The offset counts our wrapper's start tag too. */
+      stopped_at = self->resume_at - strlen (WRAPPER_START);
+      if (self->resume_at <= strlen (WRAPPER_START) || stopped_at > len - start)
+        break;
+
+      start += stopped_at;
+      if (start < len && html[start] == '/')
+        start++;
+      if (start < len && html[start] == '>')
+        start++;
+    }
+
+  release_parser_context (self->ctxt);
+  self->ctxt = NULL;
 
   /* Close whatever the parser left open. */
   while (self->stack->len > 0)
@@ -985,6 +1242,49 @@ parse_fragment (Sanitizer  *self,
     }
 }
 
+/* g_utf8_validate_len(), faster on the mostly ASCII text of feeds: eight
+ * bytes at a time while there is neither a byte with the high bit set nor a
+ * NUL (which it rejects too). */
+static gboolean
+is_valid_utf8 (const char *text,
+               gsize       len)
+{
+  const char *p = text;
+  const char *end = text + len;
+
+  while (end - p >= 8)
+    {
+      guint64 word;
+
+      memcpy (&word, p, sizeof word);
+      if ((word & G_GUINT64_CONSTANT (0x8080808080808080))
+          || ((word - G_GUINT64_CONSTANT (0x0101010101010101)) & ~word
+              & G_GUINT64_CONSTANT (0x8080808080808080)))
+        {
+          /* Something to look at in these eight bytes: let GLib check up to
+           * the end of the character that straddles them, if any. */
+          const char *stop = MIN (p + 8 + 3, end);
+
+          if (!g_utf8_validate_len (p, stop - p, NULL))
+            {
+              const char *valid_end;
+
+              /* A character cut by @stop is not an error yet. */
+              g_utf8_validate_len (p, stop - p, &valid_end);
+              if (valid_end < p + 8 || stop == end)
+                return FALSE;
+              p = valid_end;
+              continue;
+            }
+          p = stop;
+          continue;
+        }
+      p += 8;
+    }
+
+  return g_utf8_validate_len (p, end - p, NULL);
+}
+
 /* Returns @html as valid UTF-8 without NUL bytes: @html itself when it
  * already is, else a repaired copy stored in @repaired. */
 static const char *
@@ -992,7 +1292,7 @@ ensure_utf8 (const char  *html,
              gsize       *len,
              char       **repaired)
 {
-  if (g_utf8_validate_len (html, *len, NULL))
+  if (is_valid_utf8 (html, *len))
     return html;
 
   *repaired = g_utf8_make_valid (html, *len);
@@ -1000,18 +1300,11 @@ ensure_utf8 (const char  *html,
   return *repaired;
 }
 
-static gboolean
-has_markup (const char *text,
-            gsize       len)
-{
-  return memchr (text, '<', len) != NULL || memchr (text, '&', len) != NULL;
-}
-
 static char *
 finish_output (GString *out)
 {
   /* Belt and braces: the parser should only ever hand us UTF-8. */
-  if (!g_utf8_validate_len (out->str, out->len, NULL))
+  if (!is_valid_utf8 (out->str, out->len))
     {
       char *valid = g_utf8_make_valid (out->str, out->len);
 
@@ -1043,15 +1336,13 @@ tidings_sanitize_html (const char *html,
   self.out = g_string_sized_new (length + length / 8 + 16);
 
   /* Plain text, as many summaries are: nothing for a parser to do. */
-  if (!has_markup (html, length))
+  if (memchr (html, '<', length) == NULL)
     {
-      append_escaped (self.out, html, length, FALSE);
+      append_decoded (self.out, html, length, FALSE);
       return finish_output (self.out);
     }
 
-  if (base_uri != NULL)
-    base = g_uri_parse (base_uri, G_URI_FLAGS_PARSE_RELAXED | G_URI_FLAGS_ENCODED, NULL);
-
+  base = _tidings_uri_parse_base (base_uri);
   self.base = base;
   self.stack = g_array_sized_new (FALSE, FALSE, sizeof (OpenElement), 32);
 
@@ -1080,10 +1371,10 @@ tidings_html_to_text (const char *html,
   self.out = g_string_sized_new (length + 1);
   self.text_only = TRUE;
 
-  if (!has_markup (html, length))
+  if (memchr (html, '<', length) == NULL)
     {
-      /* The common case for titles: no parser needed. */
-      append_plain (self.out, html, length);
+      /* The common case for titles, entities and all: no parser needed. */
+      append_decoded (self.out, html, length, TRUE);
     }
   else
     {

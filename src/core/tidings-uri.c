@@ -46,8 +46,8 @@ is_ignorable (guchar c)
   return c <= 0x20 || c == 0x7f;
 }
 
-/* Trims @ref and removes the tabs and line breaks that the URL standard drops
- * wherever they are; returns NULL when nothing is left. */
+/* Returns @ref trimmed, without the tabs and line breaks that the URL
+ * standard drops wherever they are. */
 static char *
 clean_ref (const char *ref)
 {
@@ -77,8 +77,9 @@ clean_ref (const char *ref)
 
 /* TRUE when @ref is an absolute http(s) URI that GUri would hand back
  * unchanged: only characters valid in a URI (no white space, controls,
- * brackets, percent-encoding or non-ASCII), a host, no dot segments. Most links in feeds are
- * like this, and skipping GUri for them is a measurable part of sanitising. */
+ * brackets, percent-encoding or non-ASCII), a host, no dot segments. Most
+ * links in feeds are like this, and skipping GUri for them is a measurable
+ * part of sanitising. */
 static gboolean
 is_plain_http_uri (const char *ref)
 {
@@ -105,12 +106,42 @@ is_plain_http_uri (const char *ref)
   return strstr (p, "/.") == NULL;
 }
 
+/* Percent-encodes what GUri leaves of white space and control characters
+ * (in a host, say), so that a resolved URI is one word: nothing in it can
+ * end an attribute or split a srcset candidate. Takes @uri. */
+static char *
+encode_spaces (char *uri)
+{
+  GString *encoded;
+  const char *p;
+
+  if (uri == NULL)
+    return NULL;
+
+  for (p = uri; *p != '\0' && !is_ignorable (*p); p++)
+    ;
+  if (*p == '\0')
+    return uri;
+
+  encoded = g_string_sized_new (strlen (uri) + 8);
+  for (p = uri; *p != '\0'; p++)
+    {
+      if (is_ignorable (*p))
+        g_string_append_printf (encoded, "%%%02X", (guchar) *p);
+      else
+        g_string_append_c (encoded, *p);
+    }
+  g_free (uri);
+  return g_string_free (encoded, FALSE);
+}
+
 char *
 _tidings_uri_resolve_with (GUri       *base,
                            const char *ref)
 {
   g_autofree char *clean = NULL;
   g_autoptr(GUri) uri = NULL;
+  const char *path;
 
   if (ref == NULL)
     return NULL;
@@ -140,7 +171,29 @@ _tidings_uri_resolve_with (GUri       *base,
   if (uri == NULL)
     return NULL;
 
-  return g_uri_to_string (uri);
+  /* Relaxed parsing and dot-segment removal can give combinations that
+   * g_uri_to_string() refuses with a critical: a host with a path that does
+   * not start with a slash ("//;a"), or no host and a path starting with two
+   * ("https:..///"). Neither is a usable address. */
+  path = g_uri_get_path (uri);
+  if (g_uri_get_host (uri) != NULL ? (path[0] != '\0' && path[0] != '/')
+                                   : (path[0] == '/' && path[1] == '/'))
+    return NULL;
+
+  return encode_spaces (g_uri_to_string (uri));
+}
+
+GUri *
+_tidings_uri_parse_base (const char *base)
+{
+  g_autofree char *clean = NULL;
+
+  if (base == NULL)
+    return NULL;
+
+  /* An unusable base (relative, garbage) is as good as none. */
+  clean = clean_ref (base);
+  return g_uri_parse (clean, URI_FLAGS, NULL);
 }
 
 char *
@@ -152,14 +205,7 @@ tidings_uri_resolve (const char *base,
   if (ref == NULL)
     return NULL;
 
-  if (base != NULL)
-    {
-      g_autofree char *clean_base = clean_ref (base);
-
-      /* An unusable base (relative, garbage) is as good as none. */
-      base_uri = g_uri_parse (clean_base, URI_FLAGS, NULL);
-    }
-
+  base_uri = _tidings_uri_parse_base (base);
   return _tidings_uri_resolve_with (base_uri, ref);
 }
 

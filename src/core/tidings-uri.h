@@ -35,8 +35,10 @@ char     *tidings_uri_resolve_allowed (const char    *base,
                                        const char    *ref,
                                        TidingsUriUse  use);
 
-/* Internal: the same as tidings_uri_resolve() with a base already parsed
- * (may be NULL), for callers resolving many references against one base. */
+/* Internal, for callers resolving many references against one base: the
+ * base parsed as tidings_uri_resolve() does (NULL when unusable), and
+ * tidings_uri_resolve() with it. */
+GUri     *_tidings_uri_parse_base   (const char *base);
 char     *_tidings_uri_resolve_with (GUri       *base,
                                      const char *ref);
 
