@@ -702,6 +702,38 @@ test_html_to_text_shortcut (void)
     }
 }
 
+/* html_to_text strips markup itself: it must read it as the parser does. */
+static const char * const markup_samples[] = {
+  "<p>Two vessels <a href=\"/x\">berthed</a> today.</p>",
+  "<div><h2>Title</h2><p>Para <em>one</em> &amp; <code>two()</code></p><ul><li>a</li></ul></div>",
+  "<figure><img src=\"a.png\" alt=\"x > y\"><figcaption>Cap</figcaption></figure>",
+  "before<script type=\"text/javascript\">if (a < b) x = \"</p>\";</script>after",
+  "<STYLE>p { color: red }</STYLE><P>Upper</P>",
+  "<p title='quoted > angle'>q</p>",
+  "<!-- c --><!DOCTYPE html><p>d</p>",
+  "<table><tr><td>1</td><td>2</td></tr></table>",
+  "a<br>b<br/>c<hr>d",
+  "5 < 6 and 7 > 3",
+  "<b>bold</b><i>italic</i>",
+  "<iframe src=\"x\">fallback</iframe>visible",
+  "<p>caf&eacute; &#8212; &nbsp;x</p>",
+};
+
+static void
+test_html_to_text_agrees_with_parser (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (markup_samples) + G_N_ELEMENTS (text_cases); i++)
+    {
+      const char *html = i < G_N_ELEMENTS (markup_samples)
+                           ? markup_samples[i]
+                           : text_cases[i - G_N_ELEMENTS (markup_samples)].html;
+      g_autofree char *stripped = tidings_html_to_text (html, -1);
+      g_autofree char *parsed = _tidings_html_to_text_parsed (html, -1);
+
+      g_assert_cmpstr (stripped, ==, parsed);
+    }
+}
+
 static void
 test_sanitize_shortcut (void)
 {
@@ -821,6 +853,7 @@ main (int   argc,
       g_test_add_data_func (path, &html_cases[i], test_text_to_html);
     }
   g_test_add_func ("/sanitize/html-to-text-shortcut", test_html_to_text_shortcut);
+  g_test_add_func ("/sanitize/html-to-text-agrees", test_html_to_text_agrees_with_parser);
   g_test_add_func ("/sanitize/sanitize-shortcut", test_sanitize_shortcut);
   g_test_add_func ("/sanitize/collapse-space", test_collapse_space);
 

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tidings-date.h"
 #include "tidings-feed-writer.h"
 
@@ -45,8 +47,8 @@ tidings_feed_writer_free (TidingsFeedWriter *writer)
   g_free (writer);
 }
 
-/* Non-zero for the bytes a JSON string must escape, and for NUL, which
- * ends the C string. */
+/* Non-zero for the bytes a JSON string must escape, and for the NUL that
+ * ends it. */
 static const guint8 json_special[256] = {
   1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
   1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -57,42 +59,52 @@ void
 _tidings_json_append_string (GString    *out,
                              const char *text)
 {
+  static const char hex[] = "0123456789abcdef";
+  gsize len = strlen (text);
+  gsize start = out->len;
   const char *p = text;
-  const char *run = text;
+  char *q;
 
-  g_string_append_c (out, '"');
-  for (;; p++)
+  /* Room for the worst case (every byte as \u00XX), written in place:
+   * runs of ordinary bytes are copied whole, escapes written by hand. */
+  g_string_set_size (out, start + 6 * len + 2);
+  q = out->str + start;
+  *q++ = '"';
+  for (;;)
     {
+      const char *run = p;
       guchar c;
-      const char *escape = NULL;
-      char hex[8];
 
       while (json_special[(guchar) *p] == 0)
         p++;
-      c = (guchar) *p;
+      memcpy (q, run, p - run);
+      q += p - run;
+
+      c = (guchar) *p++;
       if (c == '\0')
         break;
 
+      *q++ = '\\';
       switch (c)
         {
-        case '"': escape = "\\\""; break;
-        case '\\': escape = "\\\\"; break;
-        case '\n': escape = "\\n"; break;
-        case '\r': escape = "\\r"; break;
-        case '\t': escape = "\\t"; break;
-        case '\b': escape = "\\b"; break;
-        case '\f': escape = "\\f"; break;
+        case '"': *q++ = '"'; break;
+        case '\\': *q++ = '\\'; break;
+        case '\n': *q++ = 'n'; break;
+        case '\r': *q++ = 'r'; break;
+        case '\t': *q++ = 't'; break;
+        case '\b': *q++ = 'b'; break;
+        case '\f': *q++ = 'f'; break;
         default:
-          g_snprintf (hex, sizeof hex, "\\u%04x", c);
-          escape = hex;
+          *q++ = 'u';
+          *q++ = '0';
+          *q++ = '0';
+          *q++ = hex[c >> 4];
+          *q++ = hex[c & 0xF];
           break;
         }
-      g_string_append_len (out, run, p - run);
-      g_string_append (out, escape);
-      run = p + 1;
     }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
+  *q++ = '"';
+  g_string_truncate (out, q - out->str);
 }
 
 static void

@@ -37,6 +37,8 @@ typedef enum
 typedef struct
 {
   GPtrArray *items;
+  guint      refs;      /* the queue's and the pool task's; under the lock */
+  gboolean   claimed;   /* a thread is normalising it */
   gboolean   done;
 } Batch;
 
@@ -70,6 +72,28 @@ batch_free (Batch *batch)
   g_free (batch);
 }
 
+/* Drops one reference; call with the lock held. The batch outlives its
+ * delivery while the pool still holds its task, and the other way round. */
+static gboolean
+batch_release (Batch *batch)
+{
+  g_assert (batch->refs > 0);
+  return --batch->refs == 0;
+}
+
+/* Called with the lock held, which it drops while working. */
+static void
+normalise_claimed_batch (TidingsParser *self,
+                         Batch         *batch)
+{
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < batch->items->len; i++)
+    tidings_item_normalise (batch->items->pdata[i]);
+  g_mutex_lock (&self->lock);
+  batch->done = TRUE;
+  g_cond_broadcast (&self->cond);
+}
+
 static void
 normalise_batch (gpointer data,
                  gpointer user_data)
@@ -77,13 +101,39 @@ normalise_batch (gpointer data,
   Batch *batch = data;
   TidingsParser *self = user_data;
 
-  for (guint i = 0; i < batch->items->len; i++)
-    tidings_item_normalise (batch->items->pdata[i]);
+  gboolean last;
 
   g_mutex_lock (&self->lock);
-  batch->done = TRUE;
-  g_cond_broadcast (&self->cond);
+  /* The parsing thread may have taken it while waiting. */
+  if (!batch->claimed)
+    {
+      batch->claimed = TRUE;
+      normalise_claimed_batch (self, batch);
+    }
+  last = batch_release (batch);
   g_mutex_unlock (&self->lock);
+
+  if (last)
+    batch_free (batch);
+}
+
+/* Rather than sit idle, the parsing thread normalises the oldest batch no
+ * worker has started. Called with the lock held. */
+static gboolean
+help_with_a_batch (TidingsParser *self)
+{
+  for (GList *l = self->batches.head; l != NULL; l = l->next)
+    {
+      Batch *batch = l->data;
+
+      if (!batch->claimed)
+        {
+          batch->claimed = TRUE;
+          normalise_claimed_batch (self, batch);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 /* Hands finished batches to the caller, in order. With @wait_for > 0, waits
@@ -95,11 +145,15 @@ deliver_batches (TidingsParser *self,
   for (;;)
     {
       Batch *head;
+      gboolean last;
 
       g_mutex_lock (&self->lock);
       head = g_queue_peek_head (&self->batches);
       while (head != NULL && !head->done && self->batches.length > wait_for)
-        g_cond_wait (&self->cond, &self->lock);
+        {
+          if (!help_with_a_batch (self))
+            g_cond_wait (&self->cond, &self->lock);
+        }
       if (head == NULL || !head->done)
         {
           g_mutex_unlock (&self->lock);
@@ -110,7 +164,12 @@ deliver_batches (TidingsParser *self,
 
       for (guint i = 0; i < head->items->len; i++)
         self->item_func (g_steal_pointer (&head->items->pdata[i]), self->user_data);
-      batch_free (head);
+
+      g_mutex_lock (&self->lock);
+      last = batch_release (head);
+      g_mutex_unlock (&self->lock);
+      if (last)
+        batch_free (head);
     }
 }
 
@@ -123,6 +182,7 @@ submit_batch (TidingsParser *self)
     return;
 
   g_mutex_lock (&self->lock);
+  batch->refs = 2;
   g_queue_push_tail (&self->batches, batch);
   g_mutex_unlock (&self->lock);
   g_thread_pool_push (self->pool, batch, NULL);
@@ -200,6 +260,7 @@ tidings_parser_free (TidingsParser *self)
 
   if (self->pool != NULL)
     {
+      /* Every task runs (and drops its reference) before this returns. */
       g_thread_pool_free (self->pool, FALSE, TRUE);
       g_queue_clear_full (&self->batches, (GDestroyNotify) batch_free);
     }

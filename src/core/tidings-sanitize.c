@@ -1352,6 +1352,154 @@ tidings_sanitize_html (const char *html,
   return finish_output (self.out);
 }
 
+/* Finds the '>' that ends the tag whose name ends at @p, skipping quoted
+ * attribute values. NULL when the tag is never closed. */
+static const char *
+find_tag_end (const char *p,
+              const char *end)
+{
+  char quote = 0;
+
+  for (; p < end; p++)
+    {
+      if (quote != 0)
+        {
+          if (*p == quote)
+            quote = 0;
+        }
+      else if (*p == '"' || *p == '\'')
+        {
+          /* Quotes open a value only after '='. */
+          const char *q = p - 1;
+
+          while (g_ascii_isspace (*q))
+            q--;
+          if (*q == '=')
+            quote = *p;
+        }
+      else if (*p == '>')
+        return p;
+    }
+  return NULL;
+}
+
+/* Finds "</name" (any case) from @p; returns the position of its '<'. */
+static const char *
+find_end_tag (const char *p,
+              const char *end,
+              const char *name,
+              gsize       name_len)
+{
+  while ((p = memchr (p, '<', end - p)) != NULL)
+    {
+      if ((gsize) (end - p) > name_len + 1 && p[1] == '/' &&
+          g_ascii_strncasecmp (p + 2, name, name_len) == 0 &&
+          !g_ascii_isalnum (p[2 + name_len]))
+        return p;
+      p++;
+    }
+  return NULL;
+}
+
+/* Text from markup, for titles and summaries, without a parser: HTML's
+ * own tokenising rules are simple enough for text. Tags and comments go,
+ * the content of dropped elements (script, style, ...) too, block elements
+ * and <br> become spaces, references are decoded. What comes out is text,
+ * never markup, so a misreading can only cost words, not safety. */
+static void
+strip_markup (GString    *out,
+              const char *html,
+              gsize       len)
+{
+  const char *end = html + len;
+  const char *text = html;
+  const char *p = html;
+
+  while ((p = memchr (p, '<', end - p)) != NULL)
+    {
+      const char *name = p + 1;
+      const char *name_end;
+      const char *tag_end;
+      const ElementInfo *info;
+      gboolean closing = FALSE;
+      char lower[16];
+      gsize n;
+
+      if (name < end && *name == '/')
+        {
+          closing = TRUE;
+          name++;
+        }
+
+      if (name < end && *name == '!' && !closing)
+        {
+          /* A comment, or a doctype or CDATA-like declaration. */
+          const char *close;
+
+          append_decoded (out, text, p - text, TRUE);
+          if ((gsize) (end - p) >= 4 && memcmp (p, "<!--", 4) == 0)
+            {
+              close = g_strstr_len (p + 4, end - p - 4, "-->");
+              p = close != NULL ? close + 3 : end;
+            }
+          else
+            {
+              close = memchr (p, '>', end - p);
+              p = close != NULL ? close + 1 : end;
+            }
+          text = p;
+          continue;
+        }
+
+      /* '<' not followed by a letter is text, as in "5 < 6". */
+      if (name >= end || !g_ascii_isalpha (*name))
+        {
+          p++;
+          continue;
+        }
+
+      name_end = name;
+      while (name_end < end && !g_ascii_isspace (*name_end) && *name_end != '/' &&
+             *name_end != '>')
+        name_end++;
+
+      append_decoded (out, text, p - text, TRUE);
+      tag_end = find_tag_end (name_end, end);
+      if (tag_end == NULL)
+        {
+          /* An unfinished tag at the end swallows the rest, as in HTML. */
+          text = p = end;
+          break;
+        }
+      p = tag_end + 1;
+      text = p;
+
+      n = name_end - name;
+      if (n >= sizeof lower)
+        continue;
+      for (gsize i = 0; i < n; i++)
+        lower[i] = g_ascii_tolower (name[i]);
+      lower[n] = '\0';
+      info = lookup_element (lower);
+      if (info == NULL)
+        continue;
+
+      if (info->flags & ELEMENT_BLOCK)
+        g_string_append_c (out, ' ');
+
+      if (!closing && info->action == ELEMENT_DROP && !(info->flags & ELEMENT_VOID) &&
+          tag_end[-1] != '/')
+        {
+          const char *close = find_end_tag (p, end, lower, n);
+          const char *close_end = close != NULL ? memchr (close, '>', end - close) : NULL;
+
+          text = p = close_end != NULL ? close_end + 1 : end;
+        }
+    }
+
+  append_decoded (out, text, end - text, TRUE);
+}
+
 char *
 tidings_html_to_text (const char *html,
                       gssize      len)
@@ -1377,11 +1525,30 @@ tidings_html_to_text (const char *html,
       append_decoded (self.out, html, length, TRUE);
     }
   else
-    {
-      self.stack = g_array_sized_new (FALSE, FALSE, sizeof (OpenElement), 16);
-      parse_fragment (&self, html, length);
-      g_array_unref (self.stack);
-    }
+    strip_markup (self.out, html, length);
+
+  return tidings_collapse_space (finish_output (self.out));
+}
+
+/* The parser's reading of @html as text; what tidings_html_to_text() gave
+ * before it learnt to strip markup itself, kept to check that it still
+ * agrees. */
+char *
+_tidings_html_to_text_parsed (const char *html,
+                              gssize      len)
+{
+  g_autofree char *repaired = NULL;
+  gsize length;
+  Sanitizer self = { 0 };
+
+  length = len < 0 ? strlen (html) : (gsize) len;
+  html = ensure_utf8 (html, &length, &repaired);
+
+  self.out = g_string_sized_new (length + 1);
+  self.text_only = TRUE;
+  self.stack = g_array_sized_new (FALSE, FALSE, sizeof (OpenElement), 16);
+  parse_fragment (&self, html, length);
+  g_array_unref (self.stack);
 
   return tidings_collapse_space (finish_output (self.out));
 }

@@ -30,6 +30,11 @@ char *tidings_sanitize_html (const char *html,
 char *tidings_html_to_text  (const char *html,
                              gssize      len);
 
+/* The same through libxml2's HTML parser; slower, used by the tests to check
+ * that tidings_html_to_text() reads markup as the parser does. */
+char *_tidings_html_to_text_parsed (const char *html,
+                                    gssize      len);
+
 /* Returns @text escaped for use as HTML text, in <p> paragraphs separated
  * where @text has blank lines, with its other line breaks kept as <br>. */
 char *tidings_text_to_html  (const char *text);

@@ -205,6 +205,10 @@ tidings_uri_resolve (const char *base,
   if (ref == NULL)
     return NULL;
 
+  /* Absolute already: no base to parse. */
+  if (is_plain_http_uri (ref))
+    return g_strdup (ref);
+
   base_uri = _tidings_uri_parse_base (base);
   return _tidings_uri_resolve_with (base_uri, ref);
 }

@@ -26,6 +26,10 @@
 #include "tidings-uri.h"
 #include "tidings-xml-parser.h"
 
+/* libxml2's push parser keeps unparsed input in a buffer it shifts down as
+ * it goes; fed in small pieces, it shifts little. */
+#define XML_PIECE_SIZE (16 * 1024)
+
 typedef enum
 {
   NS_NONE,
@@ -215,7 +219,7 @@ name_is (const xmlChar *name,
          const char    *literal)
 {
   /* Most comparisons fail on the first letter; settle those cheaply. */
-  if (g_ascii_tolower (name[0]) != g_ascii_tolower (literal[0]))
+  if ((name[0] | 0x20) != (literal[0] | 0x20))
     return FALSE;
   return g_ascii_strcasecmp ((const char *) name, literal) == 0;
 }
@@ -2147,10 +2151,11 @@ _tidings_xml_parser_push (TidingsXmlParser  *self,
       return FALSE;
     }
 
-  /* libxml2 takes an int length; feed it in pieces it can count. */
+  /* In pieces: libxml2 takes an int length, and works best with little
+   * input at a time (see XML_PIECE_SIZE). */
   while (len > 0 || last)
     {
-      int piece = (int) MIN (len, (gsize) (G_MAXINT / 2));
+      int piece = (int) MIN (len, (gsize) XML_PIECE_SIZE);
       gboolean terminate = last && (gsize) piece == len;
 
       xmlParseChunk (self->ctxt, utf8, piece, terminate);
