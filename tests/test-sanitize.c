@@ -30,10 +30,16 @@ static const char * const forbidden_attributes[] = {
 };
 
 static const char * const forbidden_elements[] = {
-  "applet", "base", "body", "button", "embed", "form", "frame", "frameset", "head", "html",
-  "iframe", "input", "link", "math", "meta", "noscript", "object", "param", "script",
-  "select", "style", "svg", "template", "textarea", "title",
+  "animate", "animateColor", "animateMotion", "animateTransform", "annotation-xml", "applet",
+  "base", "body", "button", "discard", "embed", "feImage", "foreignObject", "form", "frame",
+  "frameset", "handler", "head", "html", "iframe", "image", "input", "link", "listener", "meta",
+  "noscript", "object", "param", "script", "select", "set", "style", "template", "textarea",
+  "textPath", "use",
 };
+
+/* Allowed only inside <svg> or <math>. */
+static const char * const foreign_only_elements[] = { "title" };
+static const char * const foreign_only_attributes[] = { "id", "xmlns", "xmlns:xlink" };
 
 static gboolean
 in_list (const char         *name,
@@ -104,13 +110,29 @@ check_url (const char *element,
 static void
 check_attribute (const char *element,
                  const char *name,
-                 const char *value)
+                 const char *value,
+                 gboolean    foreign)
 {
-  g_assert_false (g_str_has_prefix (name, "on"));
+  g_assert_false (g_ascii_strncasecmp (name, "on", 2) == 0);
+  if (foreign && in_list (name, foreign_only_attributes, G_N_ELEMENTS (foreign_only_attributes)))
+    {
+      if (strcmp (name, "xmlns") == 0)
+        g_assert_true (strcmp (value, "http://www.w3.org/2000/svg") == 0 ||
+                       strcmp (value, "http://www.w3.org/1998/Math/MathML") == 0);
+      else if (strcmp (name, "xmlns:xlink") == 0)
+        g_assert_cmpstr (value, ==, "http://www.w3.org/1999/xlink");
+      return;
+    }
   g_assert_false (in_list (name, forbidden_attributes, G_N_ELEMENTS (forbidden_attributes)));
+  g_assert_false (in_list (name, foreign_only_attributes, G_N_ELEMENTS (foreign_only_attributes)));
+
+  /* SVG paint may refer to its own gradients, never to another document. */
+  if (foreign && strstr (value, "url(") != NULL)
+    g_assert_nonnull (strstr (value, "url(#"));
 
   if (strcmp (name, "href") == 0 || strcmp (name, "src") == 0 || strcmp (name, "cite") == 0
-      || strcmp (name, "poster") == 0 || strcmp (name, "longdesc") == 0)
+      || strcmp (name, "poster") == 0 || strcmp (name, "longdesc") == 0
+      || strcmp (name, "xlink:href") == 0)
     {
       check_url (element, name, value);
     }
@@ -162,7 +184,7 @@ check_safe_html (const char *html)
           const char *start = ++p;
           g_autofree char *name = NULL;
 
-          while (g_ascii_islower (*p) || g_ascii_isdigit (*p))
+          while (g_ascii_isalnum (*p) || *p == '-')
             p++;
           name = g_strndup (start, p - start);
           if (*p != '>')
@@ -177,13 +199,21 @@ check_safe_html (const char *html)
           const char *start = p;
           g_autofree char *name = NULL;
 
-          while (g_ascii_islower (*p) || g_ascii_isdigit (*p))
+          gboolean foreign;
+
+          while (g_ascii_isalnum (*p) || *p == '-')
             p++;
           if (p == start)
             g_error ("malformed start tag in %s", html);
           name = g_strndup (start, p - start);
+          foreign = strcmp (name, "svg") == 0 || strcmp (name, "math") == 0;
+          for (guint i = 0; i < open->len && !foreign; i++)
+            foreign = strcmp (open->pdata[i], "svg") == 0 || strcmp (open->pdata[i], "math") == 0;
           if (in_list (name, forbidden_elements, G_N_ELEMENTS (forbidden_elements)))
             g_error ("<%s> in output %s", name, html);
+          if (!foreign && in_list (name, foreign_only_elements,
+                                   G_N_ELEMENTS (foreign_only_elements)))
+            g_error ("<%s> outside <svg> or <math> in output %s", name, html);
 
           while (*p == ' ')
             {
@@ -191,7 +221,7 @@ check_safe_html (const char *html)
               g_autofree char *attr = NULL;
               g_autofree char *value = NULL;
 
-              while (g_ascii_islower (*p) || *p == '-')
+              while (g_ascii_isalnum (*p) || *p == '-' || *p == ':')
                 p++;
               if (p == attr_start)
                 g_error ("malformed attribute in %s", html);
@@ -215,7 +245,7 @@ check_safe_html (const char *html)
                   value = decode_value (value_start, p - value_start);
                   p++;
                 }
-              check_attribute (name, attr, value != NULL ? value : "");
+              check_attribute (name, attr, value != NULL ? value : "", foreign);
             }
 
           if (*p != '>')
@@ -257,13 +287,35 @@ static const Attack attacks[] = {
   { "<SCRIPT SRC=http://evil.example/x.js></SCRIPT>ok", { "script", "evil" }, "ok" },
   { "<scr<script>ipt>alert(1)</script>", { "<scr", "<ipt" } },
   { "<div><scr<script>ipt>alert(1)</scr</script>ipt></div>", { "<scr", "<ipt" }, "<div>" },
-  { "<svg onload=alert(1)>", { "svg", "onload", "alert" } },
+  { "<svg onload=alert(1)>", { "onload", "alert" } },
   { "<svg><script>alert(1)</script><a xlink:href=\"javascript:alert(2)\">x</a></svg>after",
-    { "svg", "alert", "xlink", "javascript" }, "after" },
+    { "alert", "xlink:href", "javascript", "script" }, "after" },
+  { "<svg><a xlink:href=\"jAvAsCrIpT:alert(1)\"><text>x</text></a></svg>",
+    { "javascript", "href" }, "<text>x</text>" },
+  { "<svg><use xlink:href=\"http://evil.example/x.svg#a\"/></svg>", { "use", "evil" } },
+  { "<svg><foreignObject><iframe src=x></iframe><p>f</p></foreignObject></svg>",
+    { "foreignobject", "iframe", "<p>" } },
+  { "<svg><rect fill=\"url(http://evil.example/p)\" width=\"1\"/></svg>", { "evil", "fill" },
+    "<rect width=\"1\">" },
+  { "<svg><rect fill=\"url( 'javascript:alert(1)' )\"/></svg>", { "javascript" } },
+  { "<svg><set attributeName=\"href\" to=\"javascript:alert(1)\"/></svg>",
+    { "<set", "javascript" } },
+  { "<svg><style>@import url(http://evil.example/)</style></svg>", { "style", "evil" } },
+  { "<svg><image href=\"http://evil.example/x.png\"/></svg>", { "image", "evil" } },
+  { "<svg><title><script>alert(1)</script>t</title></svg>", { "<script", "alert" },
+    "<title>t</title>" },
+  { "<svg><p><style><img src=x onerror=alert(1)></style></p></svg>", { "onerror", "<style" } },
+  { "<svg id=\"x\" onmouseover=\"alert(1)\" style=\"x\">", { "onmouseover", "style" } },
+  { "<svg><desc><![CDATA[</desc><script>alert(1)</script>]]></desc></svg>",
+    { "<script", "alert(1)</script" } },
+  { "<math><annotation-xml encoding=\"text/html\"><img src=x onerror=alert(1)></annotation-xml>"
+    "</math>", { "onerror", "annotation" } },
+  { "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>", { "javascript", "href" },
+    "<mi>x</mi>" },
   { "<svg><animate onbegin=alert(1) attributeName=x dur=1s>", { "animate", "onbegin" } },
   { "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     { "onerror", "mglyph", "<style" } },
-  { "<math href=\"javascript:alert(1)\">CLICKME</math>", { "javascript", "math" } },
+  { "<math href=\"javascript:alert(1)\">CLICKME</math>", { "javascript", "href" }, "CLICKME" },
   { "<img srcset=\"javascript:alert(1) 1x, ok.png 2x\">", { "javascript" },
     "srcset=\"" BASE "ok.png 2x\"" },
   { "<img src=ok.png srcset=\",,,javascript:alert(1)\">", { "javascript", "srcset" } },
@@ -621,8 +673,8 @@ test_allow_list (void)
     "tr", "tt", "u", "ul", "var",
   };
   static const char * const removed[] = {
-    "applet", "button", "datalist", "dialog", "form", "frameset", "iframe", "math",
-    "noembed", "noframes", "object", "optgroup", "option", "script", "select", "style", "svg",
+    "applet", "button", "datalist", "dialog", "form", "frameset", "iframe",
+    "noembed", "noframes", "object", "optgroup", "option", "script", "select", "style",
     "template", "textarea", "title", "xml",
   };
 
@@ -640,6 +692,47 @@ test_allow_list (void)
       g_autofree char *result = sanitize (html, NULL);
 
       g_assert_cmpstr (result, ==, "ab");
+    }
+}
+
+/* Diagrams and equations survive, rebuilt with their namespaces. */
+static void
+test_svg_and_mathml_kept (void)
+{
+  static const struct
+  {
+    const char *html;
+    const char *expected;
+  } cases[] = {
+    { "<svg version=\"1.1\" baseProfile=\"full\" width=\"300px\"><circle cx=\"150px\" r=\"50px\" "
+      "fill=\"#ff0000\" stroke-width=\"5px\"/></svg>",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" baseProfile=\"full\" "
+      "width=\"300px\"><circle cx=\"150px\" r=\"50px\" fill=\"#ff0000\" stroke-width=\"5px\">"
+      "</circle></svg>" },
+    { "<svg viewBox=\"0 0 10 10\"><defs><linearGradient id=\"g\"><stop offset=\"0\" "
+      "stop-color=\"red\"/></linearGradient></defs><rect fill=\"url(#g)\" width=\"10\"/>"
+      "<title>Chart</title><text x=\"1\">a &lt; b</text></svg>",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><defs>"
+      "<linearGradient id=\"g\"><stop offset=\"0\" stop-color=\"red\"></stop></linearGradient>"
+      "</defs><rect fill=\"url(#g)\" width=\"10\"></rect><title>Chart</title>"
+      "<text x=\"1\">a &lt; b</text></svg>" },
+    { "<svg><a xlink:href=\"http://example.com/\"><circle r=\"1\"/></a></svg>",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href=\"http://example.com/\" "
+      "xmlns:xlink=\"http://www.w3.org/1999/xlink\"><circle r=\"1\"></circle></a></svg>" },
+    { "<p>x<math display=\"block\"><mrow><mi>a</mi><mo>+</mo><msup><mi>b</mi><mn>2</mn>"
+      "</msup></mrow></math></p>",
+      "<p>x<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"block\"><mrow><mi>a</mi>"
+      "<mo>+</mo><msup><mi>b</mi><mn>2</mn></msup></mrow></math></p>" },
+    /* After the diagram, HTML is HTML again: <title> is the page's, dropped. */
+    { "<svg><title>t</title></svg><title>page</title>after",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>t</title></svg>after" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *result = sanitize (cases[i].html, NULL);
+
+      g_assert_cmpstr (result, ==, cases[i].expected);
     }
 }
 
@@ -854,6 +947,7 @@ main (int   argc,
     }
   g_test_add_func ("/sanitize/html-to-text-shortcut", test_html_to_text_shortcut);
   g_test_add_func ("/sanitize/html-to-text-agrees", test_html_to_text_agrees_with_parser);
+  g_test_add_func ("/sanitize/svg-and-mathml", test_svg_and_mathml_kept);
   g_test_add_func ("/sanitize/sanitize-shortcut", test_sanitize_shortcut);
   g_test_add_func ("/sanitize/collapse-space", test_collapse_space);
 

@@ -58,6 +58,7 @@ typedef enum
   ELEMENT_UNWRAP,  /* tag dropped, content kept: also what unknown elements get */
   ELEMENT_KEEP,    /* written out with its allowed attributes */
   ELEMENT_DROP,    /* removed together with everything inside it */
+  ELEMENT_FOREIGN, /* <svg> or <math>: kept, with its own allow-list inside */
 } ElementAction;
 
 enum
@@ -117,8 +118,14 @@ typedef struct
  * that could restyle or fetch (style), interactive form controls and dialogs
  * (form, button, select, option, optgroup, datalist, textarea, dialog), the
  * document head (head, title) and the fallbacks of removed elements (noembed,
- * noframes), and IE's <xml> data islands. SVG and MathML go entirely because
- * their foreign-content parsing rules are where sanitiser bypasses live.
+ * noframes), and IE's <xml> data islands.
+ *
+ * SVG and MathML (diagrams and equations in technical writing) are kept with
+ * allow-lists of their own, below: shapes, text and presentation, never
+ * scripts, animation, foreign objects or references to other documents.
+ * Their parsing rules are where sanitiser bypasses usually live, but what we
+ * write is rebuilt from our tables with every text escaped, so the browser
+ * reads exactly the elements we allowed.
  *
  * Void elements cannot have content, and libxml2 (an HTML 4 parser) nests
  * whatever follows embed, source, track, wbr and the like inside them, so
@@ -197,7 +204,7 @@ static const ElementInfo elements[] = {
   { "link", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
   { "main", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
   { "mark", ELEMENT_KEEP, 0, 0 },
-  { "math", ELEMENT_DROP, 0, 0 },
+  { "math", ELEMENT_FOREIGN, 0, 0 },
   { "meta", ELEMENT_UNWRAP, ELEMENT_VOID, 0 },
   { "nav", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
   { "noembed", ELEMENT_DROP, 0, 0 },
@@ -228,7 +235,7 @@ static const ElementInfo elements[] = {
   { "sub", ELEMENT_KEEP, 0, 0 },
   { "summary", ELEMENT_KEEP, ELEMENT_BLOCK, 0 },
   { "sup", ELEMENT_KEEP, 0, 0 },
-  { "svg", ELEMENT_DROP, 0, 0 },
+  { "svg", ELEMENT_FOREIGN, 0, 0 },
   { "table", ELEMENT_KEEP, ELEMENT_BLOCK, A_BORDER | A_CELLPADDING | A_CELLSPACING | A_SUMMARY },
   { "tbody", ELEMENT_KEEP, 0, 0 },
   { "td", ELEMENT_KEEP, ELEMENT_BLOCK, A_CELL },
@@ -310,6 +317,228 @@ static const AttrInfo attributes[] = {
 
 typedef enum
 {
+  NS_HTML,
+  NS_SVG,
+  NS_MATHML,
+} ElementNamespace;
+
+#define SVG_NAMESPACE    "http://www.w3.org/2000/svg"
+#define MATHML_NAMESPACE "http://www.w3.org/1998/Math/MathML"
+#define XLINK_NAMESPACE  "http://www.w3.org/1999/xlink"
+
+typedef struct
+{
+  const char *name;     /* as libxml2 reports it: lower case */
+  const char *written;  /* as we write it (SVG is case-sensitive) */
+  guint8 action;
+} ForeignElementInfo;
+
+/* Sorted by name for bsearch(). Anything not here is unwrapped, or removed
+ * with its content when HTML removes it (script, style, iframe...). */
+static const ForeignElementInfo svg_elements[] = {
+  { "a", "a", ELEMENT_KEEP },
+  { "animate", "animate", ELEMENT_DROP },
+  { "animatecolor", "animateColor", ELEMENT_DROP },
+  { "animatemotion", "animateMotion", ELEMENT_DROP },
+  { "animatetransform", "animateTransform", ELEMENT_DROP },
+  { "circle", "circle", ELEMENT_KEEP },
+  { "clippath", "clipPath", ELEMENT_KEEP },
+  { "defs", "defs", ELEMENT_KEEP },
+  { "desc", "desc", ELEMENT_KEEP },
+  { "discard", "discard", ELEMENT_DROP },
+  { "ellipse", "ellipse", ELEMENT_KEEP },
+  { "feimage", "feImage", ELEMENT_DROP },
+  { "foreignobject", "foreignObject", ELEMENT_DROP },
+  { "g", "g", ELEMENT_KEEP },
+  { "handler", "handler", ELEMENT_DROP },
+  { "image", "image", ELEMENT_DROP },
+  { "line", "line", ELEMENT_KEEP },
+  { "lineargradient", "linearGradient", ELEMENT_KEEP },
+  { "listener", "listener", ELEMENT_DROP },
+  { "marker", "marker", ELEMENT_KEEP },
+  { "mask", "mask", ELEMENT_KEEP },
+  { "path", "path", ELEMENT_KEEP },
+  { "pattern", "pattern", ELEMENT_KEEP },
+  { "polygon", "polygon", ELEMENT_KEEP },
+  { "polyline", "polyline", ELEMENT_KEEP },
+  { "radialgradient", "radialGradient", ELEMENT_KEEP },
+  { "rect", "rect", ELEMENT_KEEP },
+  { "set", "set", ELEMENT_DROP },
+  { "stop", "stop", ELEMENT_KEEP },
+  { "svg", "svg", ELEMENT_KEEP },
+  { "symbol", "symbol", ELEMENT_KEEP },
+  { "text", "text", ELEMENT_KEEP },
+  { "textpath", "textPath", ELEMENT_DROP },
+  { "title", "title", ELEMENT_KEEP },
+  { "tspan", "tspan", ELEMENT_KEEP },
+  { "use", "use", ELEMENT_DROP },
+};
+
+/* annotation-xml may hold HTML or SVG under other parsing rules: removed. */
+static const ForeignElementInfo mathml_elements[] = {
+  { "annotation", "annotation", ELEMENT_KEEP },
+  { "annotation-xml", "annotation-xml", ELEMENT_DROP },
+  { "menclose", "menclose", ELEMENT_KEEP },
+  { "merror", "merror", ELEMENT_KEEP },
+  { "mfenced", "mfenced", ELEMENT_KEEP },
+  { "mfrac", "mfrac", ELEMENT_KEEP },
+  { "mi", "mi", ELEMENT_KEEP },
+  { "mmultiscripts", "mmultiscripts", ELEMENT_KEEP },
+  { "mn", "mn", ELEMENT_KEEP },
+  { "mo", "mo", ELEMENT_KEEP },
+  { "mover", "mover", ELEMENT_KEEP },
+  { "mpadded", "mpadded", ELEMENT_KEEP },
+  { "mphantom", "mphantom", ELEMENT_KEEP },
+  { "mprescripts", "mprescripts", ELEMENT_KEEP },
+  { "mroot", "mroot", ELEMENT_KEEP },
+  { "mrow", "mrow", ELEMENT_KEEP },
+  { "ms", "ms", ELEMENT_KEEP },
+  { "mspace", "mspace", ELEMENT_KEEP },
+  { "msqrt", "msqrt", ELEMENT_KEEP },
+  { "mstyle", "mstyle", ELEMENT_KEEP },
+  { "msub", "msub", ELEMENT_KEEP },
+  { "msubsup", "msubsup", ELEMENT_KEEP },
+  { "msup", "msup", ELEMENT_KEEP },
+  { "mtable", "mtable", ELEMENT_KEEP },
+  { "mtd", "mtd", ELEMENT_KEEP },
+  { "mtext", "mtext", ELEMENT_KEEP },
+  { "mtr", "mtr", ELEMENT_KEEP },
+  { "munder", "munder", ELEMENT_KEEP },
+  { "munderover", "munderover", ELEMENT_KEEP },
+  { "none", "none", ELEMENT_KEEP },
+  { "semantics", "semantics", ELEMENT_KEEP },
+};
+
+typedef enum
+{
+  FOREIGN_TEXT,   /* a token or number: no url() except to a fragment */
+  FOREIGN_LINK,   /* xlink:href, vetted like an HTML link */
+} ForeignAttrKind;
+
+enum
+{
+  IN_SVG = 1 << 0,
+  IN_MATHML = 1 << 1,
+};
+
+typedef struct
+{
+  const char *name;
+  const char *written;
+  guint8 where;
+  guint8 kind;
+} ForeignAttrInfo;
+
+/* Sorted by name for bsearch(). Geometry and presentation only: no event
+ * handlers, no style, no href but a vetted xlink:href on links. */
+static const ForeignAttrInfo foreign_attributes[] = {
+  { "accent", "accent", IN_MATHML, FOREIGN_TEXT },
+  { "accentunder", "accentunder", IN_MATHML, FOREIGN_TEXT },
+  { "baseprofile", "baseProfile", IN_SVG, FOREIGN_TEXT },
+  { "clip-path", "clip-path", IN_SVG, FOREIGN_TEXT },
+  { "clippathunits", "clipPathUnits", IN_SVG, FOREIGN_TEXT },
+  { "close", "close", IN_MATHML, FOREIGN_TEXT },
+  { "columnalign", "columnalign", IN_MATHML, FOREIGN_TEXT },
+  { "columnlines", "columnlines", IN_MATHML, FOREIGN_TEXT },
+  { "columnspacing", "columnspacing", IN_MATHML, FOREIGN_TEXT },
+  { "columnspan", "columnspan", IN_MATHML, FOREIGN_TEXT },
+  { "cx", "cx", IN_SVG, FOREIGN_TEXT },
+  { "cy", "cy", IN_SVG, FOREIGN_TEXT },
+  { "d", "d", IN_SVG, FOREIGN_TEXT },
+  { "depth", "depth", IN_MATHML, FOREIGN_TEXT },
+  { "display", "display", IN_MATHML, FOREIGN_TEXT },
+  { "displaystyle", "displaystyle", IN_MATHML, FOREIGN_TEXT },
+  { "dx", "dx", IN_SVG, FOREIGN_TEXT },
+  { "dy", "dy", IN_SVG, FOREIGN_TEXT },
+  { "fence", "fence", IN_MATHML, FOREIGN_TEXT },
+  { "fill", "fill", IN_SVG, FOREIGN_TEXT },
+  { "fill-opacity", "fill-opacity", IN_SVG, FOREIGN_TEXT },
+  { "fill-rule", "fill-rule", IN_SVG, FOREIGN_TEXT },
+  { "font-family", "font-family", IN_SVG, FOREIGN_TEXT },
+  { "font-size", "font-size", IN_SVG, FOREIGN_TEXT },
+  { "font-style", "font-style", IN_SVG, FOREIGN_TEXT },
+  { "font-weight", "font-weight", IN_SVG, FOREIGN_TEXT },
+  { "frame", "frame", IN_MATHML, FOREIGN_TEXT },
+  { "fx", "fx", IN_SVG, FOREIGN_TEXT },
+  { "fy", "fy", IN_SVG, FOREIGN_TEXT },
+  { "gradienttransform", "gradientTransform", IN_SVG, FOREIGN_TEXT },
+  { "gradientunits", "gradientUnits", IN_SVG, FOREIGN_TEXT },
+  { "height", "height", IN_SVG | IN_MATHML, FOREIGN_TEXT },
+  { "id", "id", IN_SVG, FOREIGN_TEXT },
+  { "largeop", "largeop", IN_MATHML, FOREIGN_TEXT },
+  { "linethickness", "linethickness", IN_MATHML, FOREIGN_TEXT },
+  { "lspace", "lspace", IN_MATHML, FOREIGN_TEXT },
+  { "marker-end", "marker-end", IN_SVG, FOREIGN_TEXT },
+  { "marker-mid", "marker-mid", IN_SVG, FOREIGN_TEXT },
+  { "marker-start", "marker-start", IN_SVG, FOREIGN_TEXT },
+  { "markerheight", "markerHeight", IN_SVG, FOREIGN_TEXT },
+  { "markerunits", "markerUnits", IN_SVG, FOREIGN_TEXT },
+  { "markerwidth", "markerWidth", IN_SVG, FOREIGN_TEXT },
+  { "mask", "mask", IN_SVG, FOREIGN_TEXT },
+  { "maskcontentunits", "maskContentUnits", IN_SVG, FOREIGN_TEXT },
+  { "maskunits", "maskUnits", IN_SVG, FOREIGN_TEXT },
+  { "mathbackground", "mathbackground", IN_MATHML, FOREIGN_TEXT },
+  { "mathcolor", "mathcolor", IN_MATHML, FOREIGN_TEXT },
+  { "mathsize", "mathsize", IN_MATHML, FOREIGN_TEXT },
+  { "mathvariant", "mathvariant", IN_MATHML, FOREIGN_TEXT },
+  { "maxsize", "maxsize", IN_MATHML, FOREIGN_TEXT },
+  { "minsize", "minsize", IN_MATHML, FOREIGN_TEXT },
+  { "movablelimits", "movablelimits", IN_MATHML, FOREIGN_TEXT },
+  { "notation", "notation", IN_MATHML, FOREIGN_TEXT },
+  { "offset", "offset", IN_SVG, FOREIGN_TEXT },
+  { "opacity", "opacity", IN_SVG, FOREIGN_TEXT },
+  { "open", "open", IN_MATHML, FOREIGN_TEXT },
+  { "orient", "orient", IN_SVG, FOREIGN_TEXT },
+  { "patterncontentunits", "patternContentUnits", IN_SVG, FOREIGN_TEXT },
+  { "patterntransform", "patternTransform", IN_SVG, FOREIGN_TEXT },
+  { "patternunits", "patternUnits", IN_SVG, FOREIGN_TEXT },
+  { "points", "points", IN_SVG, FOREIGN_TEXT },
+  { "preserveaspectratio", "preserveAspectRatio", IN_SVG, FOREIGN_TEXT },
+  { "r", "r", IN_SVG, FOREIGN_TEXT },
+  { "refx", "refX", IN_SVG, FOREIGN_TEXT },
+  { "refy", "refY", IN_SVG, FOREIGN_TEXT },
+  { "rowalign", "rowalign", IN_MATHML, FOREIGN_TEXT },
+  { "rowlines", "rowlines", IN_MATHML, FOREIGN_TEXT },
+  { "rowspacing", "rowspacing", IN_MATHML, FOREIGN_TEXT },
+  { "rowspan", "rowspan", IN_MATHML, FOREIGN_TEXT },
+  { "rspace", "rspace", IN_MATHML, FOREIGN_TEXT },
+  { "rx", "rx", IN_SVG, FOREIGN_TEXT },
+  { "ry", "ry", IN_SVG, FOREIGN_TEXT },
+  { "scriptlevel", "scriptlevel", IN_MATHML, FOREIGN_TEXT },
+  { "separator", "separator", IN_MATHML, FOREIGN_TEXT },
+  { "separators", "separators", IN_MATHML, FOREIGN_TEXT },
+  { "spreadmethod", "spreadMethod", IN_SVG, FOREIGN_TEXT },
+  { "stop-color", "stop-color", IN_SVG, FOREIGN_TEXT },
+  { "stop-opacity", "stop-opacity", IN_SVG, FOREIGN_TEXT },
+  { "stretchy", "stretchy", IN_MATHML, FOREIGN_TEXT },
+  { "stroke", "stroke", IN_SVG, FOREIGN_TEXT },
+  { "stroke-dasharray", "stroke-dasharray", IN_SVG, FOREIGN_TEXT },
+  { "stroke-dashoffset", "stroke-dashoffset", IN_SVG, FOREIGN_TEXT },
+  { "stroke-linecap", "stroke-linecap", IN_SVG, FOREIGN_TEXT },
+  { "stroke-linejoin", "stroke-linejoin", IN_SVG, FOREIGN_TEXT },
+  { "stroke-miterlimit", "stroke-miterlimit", IN_SVG, FOREIGN_TEXT },
+  { "stroke-opacity", "stroke-opacity", IN_SVG, FOREIGN_TEXT },
+  { "stroke-width", "stroke-width", IN_SVG, FOREIGN_TEXT },
+  { "symmetric", "symmetric", IN_MATHML, FOREIGN_TEXT },
+  { "text-anchor", "text-anchor", IN_SVG, FOREIGN_TEXT },
+  { "transform", "transform", IN_SVG, FOREIGN_TEXT },
+  { "version", "version", IN_SVG, FOREIGN_TEXT },
+  { "viewbox", "viewBox", IN_SVG, FOREIGN_TEXT },
+  { "width", "width", IN_SVG | IN_MATHML, FOREIGN_TEXT },
+  { "x", "x", IN_SVG, FOREIGN_TEXT },
+  { "x1", "x1", IN_SVG, FOREIGN_TEXT },
+  { "x2", "x2", IN_SVG, FOREIGN_TEXT },
+  { "xlink:href", "xlink:href", IN_SVG | IN_MATHML, FOREIGN_LINK },
+  { "xlink:show", "xlink:show", IN_SVG | IN_MATHML, FOREIGN_TEXT },
+  { "xlink:title", "xlink:title", IN_SVG | IN_MATHML, FOREIGN_TEXT },
+  { "xlink:type", "xlink:type", IN_SVG | IN_MATHML, FOREIGN_TEXT },
+  { "y", "y", IN_SVG, FOREIGN_TEXT },
+  { "y1", "y1", IN_SVG, FOREIGN_TEXT },
+  { "y2", "y2", IN_SVG, FOREIGN_TEXT },
+};
+
+typedef enum
+{
   OPEN_UNWRAPPED,  /* nothing was written for it */
   OPEN_WRITTEN,    /* its start tag was written */
   OPEN_DROPPED,    /* it and its content are being removed */
@@ -321,6 +550,8 @@ typedef struct
   const char *name;  /* owned by the parser's dictionary */
   const ElementInfo *info;
   OpenState state;
+  ElementNamespace ns;    /* the namespace its children are in */
+  const char *written;    /* the name its end tag is written with */
 } OpenElement;
 
 typedef struct
@@ -366,7 +597,48 @@ tables_are_sorted (void)
       if (strcmp (attributes[i - 1].name, attributes[i].name) >= 0)
         return FALSE;
     }
+  for (gsize i = 1; i < G_N_ELEMENTS (svg_elements); i++)
+    {
+      if (strcmp (svg_elements[i - 1].name, svg_elements[i].name) >= 0)
+        return FALSE;
+    }
+  for (gsize i = 1; i < G_N_ELEMENTS (mathml_elements); i++)
+    {
+      if (strcmp (mathml_elements[i - 1].name, mathml_elements[i].name) >= 0)
+        return FALSE;
+    }
+  for (gsize i = 1; i < G_N_ELEMENTS (foreign_attributes); i++)
+    {
+      if (strcmp (foreign_attributes[i - 1].name, foreign_attributes[i].name) >= 0)
+        return FALSE;
+    }
   return TRUE;
+}
+
+/* Every table starts with its name, so one comparison serves them all. */
+static int
+compare_foreign (const void *key,
+                 const void *member)
+{
+  return strcmp (key, *(const char * const *) member);
+}
+
+static const ForeignElementInfo *
+lookup_foreign_element (ElementNamespace  ns,
+                        const char       *name)
+{
+  if (ns == NS_SVG)
+    return bsearch (name, svg_elements, G_N_ELEMENTS (svg_elements), sizeof svg_elements[0],
+                    compare_foreign);
+  return bsearch (name, mathml_elements, G_N_ELEMENTS (mathml_elements),
+                  sizeof mathml_elements[0], compare_foreign);
+}
+
+static const ForeignAttrInfo *
+lookup_foreign_attribute (const char *name)
+{
+  return bsearch (name, foreign_attributes, G_N_ELEMENTS (foreign_attributes),
+                  sizeof foreign_attributes[0], compare_foreign);
 }
 
 static const ElementInfo *
@@ -873,6 +1145,76 @@ write_start_tag (Sanitizer          *self,
   return TRUE;
 }
 
+/* A presentation value may point into the same SVG (fill="url(#grad)")
+ * but never at another document. */
+static gboolean
+foreign_value_is_safe (const char *value)
+{
+  const char *p = value;
+
+  while ((p = strchr (p, '(')) != NULL)
+    {
+      const char *q = p + 1;
+
+      while (g_ascii_isspace (*q) || *q == '"' || *q == '\'')
+        q++;
+      if (*q != '#')
+        return FALSE;
+      p = q;
+    }
+  return TRUE;
+}
+
+/* Writes the start tag of an SVG or MathML element: its allowed attributes,
+ * the namespace declaration on the outermost one, and the xlink one where
+ * an xlink attribute was written. */
+static void
+write_foreign_start_tag (Sanitizer          *self,
+                         ElementNamespace    ns,
+                         const char         *written,
+                         gboolean            root,
+                         const xmlChar     **atts)
+{
+  GString *out = self->out;
+  guint8 where = ns == NS_SVG ? IN_SVG : IN_MATHML;
+  gboolean xlink = FALSE;
+
+  g_string_append_c (out, '<');
+  append_str (out, written);
+  if (root)
+    append_attribute (out, "xmlns", ns == NS_SVG ? SVG_NAMESPACE : MATHML_NAMESPACE);
+
+  for (gsize i = 0; atts != NULL && atts[i] != NULL; i += 2)
+    {
+      const char *name = (const char *) atts[i];
+      const char *value = (const char *) atts[i + 1];
+      const ForeignAttrInfo *attr = lookup_foreign_attribute (name);
+
+      if (attr == NULL || !(attr->where & where) || value == NULL)
+        continue;
+
+      if (attr->kind == FOREIGN_LINK)
+        {
+          /* In SVG only <a> links; MathML may link any element. */
+          if (ns == NS_SVG && strcmp (written, "a") != 0)
+            continue;
+          if (append_url_attribute (self, attr->written, value, TIDINGS_URI_LINK))
+            xlink = TRUE;
+          continue;
+        }
+
+      if (!foreign_value_is_safe (value))
+        continue;
+      append_attribute (out, attr->written, value);
+      if (g_str_has_prefix (attr->name, "xlink:"))
+        xlink = TRUE;
+    }
+
+  if (xlink)
+    append_attribute (out, "xmlns:xlink", XLINK_NAMESPACE);
+  g_string_append_c (out, '>');
+}
+
 /* Stops the parser at the end of the start tag it is reading, and notes
  * where that is to start again from there; see MAX_PARSER_DEPTH. */
 static void
@@ -885,13 +1227,48 @@ halt_parser (Sanitizer *self)
   xmlStopParser (self->ctxt);
 }
 
+/* An element inside <svg> or <math>: from the foreign allow-list, else
+ * removed if HTML removes it, else unwrapped. */
+static void
+start_foreign_element (Sanitizer       *self,
+                       OpenElement     *open,
+                       const xmlChar  **atts)
+{
+  const ForeignElementInfo *info = lookup_foreign_element (open->ns, open->name);
+  const ElementInfo *html = NULL;
+
+  if (info == NULL)
+    {
+      html = lookup_element (open->name);
+      if (html != NULL && html->action == ELEMENT_DROP)
+        {
+          open->state = OPEN_DROPPED;
+          self->dropping++;
+        }
+      return;
+    }
+
+  if (info->action == ELEMENT_DROP)
+    {
+      open->state = OPEN_DROPPED;
+      self->dropping++;
+    }
+  else if (self->written < MAX_DEPTH)
+    {
+      write_foreign_start_tag (self, open->ns, info->written, FALSE, atts);
+      open->state = OPEN_WRITTEN;
+      open->written = info->written;
+      self->written++;
+    }
+}
+
 static void
 on_start_element (void           *user_data,
                   const xmlChar  *name,
                   const xmlChar **atts)
 {
   Sanitizer *self = user_data;
-  OpenElement open = { (const char *) name, NULL, OPEN_UNWRAPPED };
+  OpenElement open = { (const char *) name, NULL, OPEN_UNWRAPPED, NS_HTML, NULL };
 
   if (self->halted)
     return;
@@ -906,11 +1283,34 @@ on_start_element (void           *user_data,
       return;
     }
 
+  if (self->stack->len > 0)
+    open.ns = g_array_index (self->stack, OpenElement, self->stack->len - 1).ns;
+
+  if (open.ns != NS_HTML)
+    {
+      start_foreign_element (self, &open, atts);
+      g_array_append_val (self->stack, open);
+      return;
+    }
+
   open.info = lookup_element (open.name);
 
   if (open.info == NULL)
     {
       /* Unknown: unwrapped. */
+    }
+  else if (open.info->action == ELEMENT_FOREIGN)
+    {
+      /* As text, an <svg> or <math> is just its words, like any unknown
+       * element (and as tidings_html_to_text() reads it). */
+      if (!self->text_only && self->written < MAX_DEPTH)
+        {
+          open.ns = strcmp (open.name, "svg") == 0 ? NS_SVG : NS_MATHML;
+          open.written = open.ns == NS_SVG ? "svg" : "math";
+          write_foreign_start_tag (self, open.ns, open.written, TRUE, atts);
+          open.state = OPEN_WRITTEN;
+          self->written++;
+        }
     }
   else if (open.info->action == ELEMENT_DROP)
     {
@@ -927,6 +1327,7 @@ on_start_element (void           *user_data,
       if (write_start_tag (self, open.info, atts))
         {
           open.state = OPEN_WRITTEN;
+          open.written = open.info->name;
           if (!(open.info->flags & ELEMENT_VOID))
             self->written++;
         }
@@ -946,10 +1347,11 @@ close_element (Sanitizer         *self,
       break;
 
     case OPEN_WRITTEN:
-      if (!(open->info->flags & ELEMENT_VOID))
+      /* Foreign elements are never void: they are always closed. */
+      if (open->ns != NS_HTML || open->info == NULL || !(open->info->flags & ELEMENT_VOID))
         {
           append_str (self->out, "</");
-          append_str (self->out, open->info->name);
+          append_str (self->out, open->written);
           g_string_append_c (self->out, '>');
           self->written--;
         }

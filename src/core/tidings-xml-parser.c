@@ -1711,6 +1711,13 @@ serialise_start_tag (GString        *out,
       g_autofree char *value = attribute_value (a);
 
       g_string_append_c (out, ' ');
+      /* xlink:href in SVG keeps its prefix; element prefixes (svg:svg) go,
+       * as the HTML that this becomes has none. */
+      if (a[1] != NULL)
+        {
+          g_string_append (out, (const char *) a[1]);
+          g_string_append_c (out, ':');
+        }
       g_string_append (out, (const char *) a[0]);
       g_string_append (out, "=\"");
       append_escaped (out, value, strlen (value), TRUE);
