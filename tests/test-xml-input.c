@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "tidings-utf8.h"
 #include "tidings-xml-input.h"
 
 /* Runs @len bytes through a fresh input stage in pieces of @chunk bytes. */
@@ -211,6 +212,53 @@ test_leading_junk (void)
   g_assert_true (repairs & TIDINGS_XML_REPAIR_LEADING_JUNK);
 }
 
+/* The fast validator must agree with GLib's, byte for byte, and never read
+ * past the end (buffers here are exactly as long as their text, so the
+ * sanitizer build and valgrind catch any over-read). */
+static void
+test_utf8_validator (void)
+{
+  static const char * const samples[] = {
+    "", "a", "abcdefgh", "abcdefghijklmnop", "caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x8c\x8a",
+    "\xc3", "\xe2\x82", "\xf0\x9f\x8c", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+    "\xff", "abcdefg\xc3\xa9", "abcdefgh\xc3",
+  };
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (samples) + 20000; i++)
+    {
+      gsize len;
+      char *text;
+      const char *mine_end;
+      const char *glib_end;
+      gboolean mine;
+      gboolean glib;
+
+      if (i < G_N_ELEMENTS (samples))
+        {
+          len = strlen (samples[i]);
+          text = g_memdup2 (samples[i], MAX (len, 1));
+        }
+      else
+        {
+          /* Mostly ASCII with a few high bytes (and the odd NUL, which
+           * both refuse): what feeds look like, and what breaks them. */
+          len = g_rand_int_range (rand, 0, 40);
+          text = g_malloc (MAX (len, 1));
+          for (gsize j = 0; j < len; j++)
+            text[j] = g_rand_int_range (rand, 0, 10) == 0 ? (char) g_rand_int_range (rand, 0x80, 0x100)
+                                                         : (char) g_rand_int_range (rand, 0, 0x80);
+        }
+
+      mine = _tidings_utf8_validate (text, len, &mine_end);
+      glib = g_utf8_validate_len (text, len, &glib_end);
+      g_assert_cmpint (mine, ==, glib);
+      g_assert_true (mine_end == glib_end);
+      g_free (text);
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,6 +275,7 @@ main (int   argc,
   g_test_add_func ("/xml-input/control-characters", test_control_characters);
   g_test_add_func ("/xml-input/ampersands", test_ampersands);
   g_test_add_func ("/xml-input/leading-junk", test_leading_junk);
+  g_test_add_func ("/xml-input/utf8-validator", test_utf8_validator);
 
   return g_test_run ();
 }

@@ -42,6 +42,8 @@ _tidings_utf8_validate (const char  *text,
             break;
           p += 8;
         }
+      if (p == stop)
+        break;
 
       c = *p;
       if (c < 0x80)

@@ -701,15 +701,16 @@ _tidings_xml_input_push (TidingsXmlInput *input,
 
   /* The common case, valid UTF-8 with nothing held back from the last
    * chunk, is scanned where it lies, without copying it twice. */
-  if (input->mode == DECODE_UTF8 && input->raw->len == 0 && input->decoded->len == 0 &&
-      _tidings_utf8_validate (data, len, NULL))
+  if (len > 0 && input->mode == DECODE_UTF8 && input->raw->len == 0 &&
+      input->decoded->len == 0 && _tidings_utf8_validate (data, len, NULL))
     {
       used = scan (input, data, len, last, out);
       g_string_append_len (input->decoded, data + used, len - used);
       return;
     }
 
-  g_string_append_len (input->raw, data, len);
+  if (len > 0)
+    g_string_append_len (input->raw, data, len);
 
   if (input->mode == DECODE_SNIFF)
     {

@@ -480,9 +480,14 @@ captured_html (TidingsXmlParser *self)
       return tidings_text_to_html (self->text->str);
     case TEXT_BASE64:
       {
-        g_autofree char *copy = g_strdup (self->text->str);
+        g_autofree char *copy = g_strstrip (g_strdup (self->text->str));
         gsize len = 0;
-        guchar *decoded = g_base64_decode_inplace (copy, &len);
+        guchar *decoded;
+
+        /* GLib wants at least two characters of base64. */
+        if (strlen (copy) < 2)
+          return NULL;
+        decoded = g_base64_decode_inplace (copy, &len);
 
         if (!g_utf8_validate ((const char *) decoded, len, NULL))
           return NULL;
