@@ -584,40 +584,36 @@ compare_attribute (const void *key,
   return strcmp (key, ((const AttrInfo *) member)->name);
 }
 
+/* Every table starts each entry with its name. */
 static gboolean
-tables_are_sorted (void)
+is_sorted (const void *table,
+           gsize       n,
+           gsize       size)
 {
-  for (gsize i = 1; i < G_N_ELEMENTS (elements); i++)
+  for (gsize i = 1; i < n; i++)
     {
-      if (strcmp (elements[i - 1].name, elements[i].name) >= 0)
-        return FALSE;
-    }
-  for (gsize i = 1; i < G_N_ELEMENTS (attributes); i++)
-    {
-      if (strcmp (attributes[i - 1].name, attributes[i].name) >= 0)
-        return FALSE;
-    }
-  for (gsize i = 1; i < G_N_ELEMENTS (svg_elements); i++)
-    {
-      if (strcmp (svg_elements[i - 1].name, svg_elements[i].name) >= 0)
-        return FALSE;
-    }
-  for (gsize i = 1; i < G_N_ELEMENTS (mathml_elements); i++)
-    {
-      if (strcmp (mathml_elements[i - 1].name, mathml_elements[i].name) >= 0)
-        return FALSE;
-    }
-  for (gsize i = 1; i < G_N_ELEMENTS (foreign_attributes); i++)
-    {
-      if (strcmp (foreign_attributes[i - 1].name, foreign_attributes[i].name) >= 0)
+      const char *before = *(const char * const *) ((const char *) table + (i - 1) * size);
+      const char *after = *(const char * const *) ((const char *) table + i * size);
+
+      if (strcmp (before, after) >= 0)
         return FALSE;
     }
   return TRUE;
 }
 
+#define TABLE_IS_SORTED(table) is_sorted (table, G_N_ELEMENTS (table), sizeof table[0])
+
+static gboolean
+tables_are_sorted (void)
+{
+  return TABLE_IS_SORTED (elements) && TABLE_IS_SORTED (attributes) &&
+         TABLE_IS_SORTED (svg_elements) && TABLE_IS_SORTED (mathml_elements) &&
+         TABLE_IS_SORTED (foreign_attributes);
+}
+
 /* Every table starts with its name, so one comparison serves them all. */
 static int
-compare_foreign (const void *key,
+compare_named (const void *key,
                  const void *member)
 {
   return strcmp (key, *(const char * const *) member);
@@ -629,16 +625,16 @@ lookup_foreign_element (ElementNamespace  ns,
 {
   if (ns == NS_SVG)
     return bsearch (name, svg_elements, G_N_ELEMENTS (svg_elements), sizeof svg_elements[0],
-                    compare_foreign);
+                    compare_named);
   return bsearch (name, mathml_elements, G_N_ELEMENTS (mathml_elements),
-                  sizeof mathml_elements[0], compare_foreign);
+                  sizeof mathml_elements[0], compare_named);
 }
 
 static const ForeignAttrInfo *
 lookup_foreign_attribute (const char *name)
 {
   return bsearch (name, foreign_attributes, G_N_ELEMENTS (foreign_attributes),
-                  sizeof foreign_attributes[0], compare_foreign);
+                  sizeof foreign_attributes[0], compare_named);
 }
 
 static const ElementInfo *
@@ -683,11 +679,11 @@ append_str (GString    *out,
 /* Appends @len bytes of @text, escaped for HTML text (or, with @in_attribute,
  * for a double-quoted attribute value). Line breaks are normalised to "\n"
  * and the control characters HTML does not allow are left out. */
-static void
-append_escaped (GString    *out,
-                const char *text,
-                gsize       len,
-                gboolean    in_attribute)
+void
+_tidings_html_append_escaped (GString    *out,
+                              const char *text,
+                              gsize       len,
+                              gboolean    in_attribute)
 {
   const char *run = text;
   const char *end = text + len;
@@ -864,8 +860,8 @@ append_decoded (GString    *out,
         }
       else
         {
-          append_escaped (out, text, amp - text, FALSE);
-          append_escaped (out, utf8, n, FALSE);
+          _tidings_html_append_escaped (out, text, amp - text, FALSE);
+          _tidings_html_append_escaped (out, utf8, n, FALSE);
         }
       text = after;
     }
@@ -873,7 +869,7 @@ append_decoded (GString    *out,
   if (plain)
     append_plain (out, text, end - text);
   else
-    append_escaped (out, text, end - text, FALSE);
+    _tidings_html_append_escaped (out, text, end - text, FALSE);
 }
 
 static void
@@ -884,7 +880,7 @@ append_attribute (GString    *out,
   g_string_append_c (out, ' ');
   append_str (out, name);
   append_str (out, "=\"");
-  append_escaped (out, value, strlen (value), TRUE);
+  _tidings_html_append_escaped (out, value, strlen (value), TRUE);
   g_string_append_c (out, '"');
 }
 
@@ -954,7 +950,7 @@ append_srcset (GString    *out,
         {
           if (any)
             append_str (out, ", ");
-          append_escaped (out, resolved, strlen (resolved), TRUE);
+          _tidings_html_append_escaped (out, resolved, strlen (resolved), TRUE);
           any = TRUE;
         }
 
@@ -1411,7 +1407,7 @@ on_characters (void          *user_data,
   if (self->text_only)
     append_plain (self->out, (const char *) text, len);
   else
-    append_escaped (self->out, (const char *) text, len, FALSE);
+    _tidings_html_append_escaped (self->out, (const char *) text, len, FALSE);
 }
 
 static void
@@ -1968,7 +1964,7 @@ append_paragraph (GString    *out,
       const char *newline = memchr (start, '\n', end - start);
       const char *line_end = newline != NULL ? newline : end;
 
-      append_escaped (out, start, line_end - start, TRUE);
+      _tidings_html_append_escaped (out, start, line_end - start, TRUE);
       if (newline == NULL)
         break;
       append_str (out, "<br>");

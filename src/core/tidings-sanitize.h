@@ -39,6 +39,14 @@ char *_tidings_html_to_text_parsed (const char *html,
  * where @text has blank lines, with its other line breaks kept as <br>. */
 char *tidings_text_to_html  (const char *text);
 
+/* Appends @len bytes of @text escaped as HTML text, or as a double-quoted
+ * attribute value when @in_attribute; line breaks become "\n" and the
+ * control characters HTML does not allow are left out. */
+void  _tidings_html_append_escaped (GString    *out,
+                                    const char *text,
+                                    gsize       len,
+                                    gboolean    in_attribute);
+
 /* Collapses runs of ASCII white space to one space and trims the ends, in
  * place; returns @text (NULL stays NULL). */
 char *tidings_collapse_space (char *text);

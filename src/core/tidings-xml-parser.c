@@ -410,36 +410,6 @@ begin_capture (TidingsXmlParser *self,
   g_string_truncate (self->text, 0);
 }
 
-static void
-append_escaped (GString    *out,
-                const char *text,
-                gsize       len,
-                gboolean    attribute)
-{
-  const char *end = text + len;
-  const char *run = text;
-
-  for (const char *p = text; p < end; p++)
-    {
-      const char *escape;
-
-      switch (*p)
-        {
-        case '&': escape = "&amp;"; break;
-        case '<': escape = "&lt;"; break;
-        case '>': escape = "&gt;"; break;
-        case '"': escape = attribute ? "&quot;" : NULL; break;
-        default: escape = NULL; break;
-        }
-      if (escape == NULL)
-        continue;
-      g_string_append_len (out, run, p - run);
-      g_string_append (out, escape);
-      run = p + 1;
-    }
-  g_string_append_len (out, run, end - run);
-}
-
 /* Atom text constructs: type="text|html|xhtml" in 1.0; a MIME type plus
  * mode="xml|escaped|base64" in 0.3. */
 static TextType
@@ -860,6 +830,31 @@ add_tags (TidingsXmlParser *self,
   tidings_item_add_tag (self->item, copy);
 }
 
+static Context
+start_atom_link (TidingsXmlParser  *self,
+                 Context            context,
+                 int                n_attributes,
+                 const xmlChar    **attributes)
+{
+  if (!atom_link (self, context, n_attributes, attributes))
+    {
+      /* Early Atom drafts put the address in the element. */
+      self->link_rel = get_stripped_attribute (n_attributes, attributes, "rel");
+      begin_capture (self, TEXT_PLAIN);
+    }
+  return CTX_SKIP;
+}
+
+static Context
+start_person (TidingsXmlParser *self,
+              gboolean          for_item)
+{
+  g_clear_pointer (&self->person, tidings_author_free);
+  self->person = tidings_author_new ();
+  self->person_for_item = for_item;
+  return CTX_PERSON;
+}
+
 /* A comma-separated list: itunes:keywords, media:keywords, <tags>. */
 static void
 add_keywords (TidingsXmlParser *self,
@@ -1069,20 +1064,9 @@ start_in_feed (TidingsXmlParser  *self,
           return CTX_ITEM;
         }
       if (name_is (name, "link"))
-        {
-          if (!atom_link (self, CTX_FEED, n_attributes, attributes))
-            {
-              self->link_rel = get_stripped_attribute (n_attributes, attributes, "rel");
-              begin_capture (self, TEXT_PLAIN);
-            }
-          return CTX_SKIP;
-        }
+        return start_atom_link (self, CTX_FEED, n_attributes, attributes);
       if (name_is (name, "author"))
-        {
-          self->person = tidings_author_new ();
-          self->person_for_item = FALSE;
-          return CTX_PERSON;
-        }
+        return start_person (self, FALSE);
       if (name_is (name, "title") || name_is (name, "subtitle") || name_is (name, "tagline"))
         {
           begin_capture (self, text_construct_type (n_attributes, attributes));
@@ -1195,21 +1179,9 @@ start_in_item (TidingsXmlParser  *self,
 
     case NS_ATOM:
       if (name_is (name, "link"))
-        {
-          if (!atom_link (self, CTX_ITEM, n_attributes, attributes))
-            {
-              /* Early Atom drafts put the address in the element. */
-              self->link_rel = get_stripped_attribute (n_attributes, attributes, "rel");
-              begin_capture (self, TEXT_PLAIN);
-            }
-          return CTX_SKIP;
-        }
+        return start_atom_link (self, CTX_ITEM, n_attributes, attributes);
       if (name_is (name, "author"))
-        {
-          self->person = tidings_author_new ();
-          self->person_for_item = TRUE;
-          return CTX_PERSON;
-        }
+        return start_person (self, TRUE);
       if (name_is (name, "category"))
         {
           g_autofree char *term = get_stripped_attribute (n_attributes, attributes, "term");
@@ -1725,7 +1697,7 @@ serialise_start_tag (GString        *out,
         }
       g_string_append (out, (const char *) a[0]);
       g_string_append (out, "=\"");
-      append_escaped (out, value, strlen (value), TRUE);
+      _tidings_html_append_escaped (out, value, strlen (value), TRUE);
       g_string_append_c (out, '"');
     }
   g_string_append_c (out, '>');
@@ -1760,7 +1732,7 @@ on_start_element (void           *ctx,
         {
           GString *escaped = g_string_sized_new (self->text->len + 64);
 
-          append_escaped (escaped, self->text->str, self->text->len, FALSE);
+          _tidings_html_append_escaped (escaped, self->text->str, self->text->len, FALSE);
           g_string_free (self->text, TRUE);
           self->text = escaped;
           self->text_type = TEXT_XHTML;
@@ -1927,7 +1899,7 @@ on_characters (void          *ctx,
    * element's own text is kept as it was decoded. */
   if (self->text_type == TEXT_XHTML || self->text_type == TEXT_XHTML_DIV ||
       self->frames->len - 1 > (guint) self->capture_depth)
-    append_escaped (self->text, (const char *) text, len, FALSE);
+    _tidings_html_append_escaped (self->text, (const char *) text, len, FALSE);
   else
     g_string_append_len (self->text, (const char *) text, len);
 }
