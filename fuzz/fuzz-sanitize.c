@@ -106,9 +106,10 @@ check_attribute (const char *element,
   if (value == NULL)
     return;
 
-  /* In SVG, url() may point at the drawing's own parts only (a URL
-   * attribute is vetted as a whole, below). */
-  if (!is_url_attribute (name) && g_ascii_strcasecmp (name, "srcset") != 0 &&
+  /* SVG paint and references may point at the drawing's own parts only. */
+  if ((g_ascii_strcasecmp (name, "fill") == 0 || g_ascii_strcasecmp (name, "stroke") == 0 ||
+       g_ascii_strcasecmp (name, "clip-path") == 0 || g_ascii_strcasecmp (name, "mask") == 0 ||
+       g_ascii_strncasecmp (name, "marker-", 7) == 0 || g_ascii_strcasecmp (name, "filter") == 0) &&
       strstr (value, "url(") != NULL)
     {
       const char *p = value;

@@ -257,6 +257,20 @@ test_regressions (void)
       g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
       feed = tidings_parse_data (contents, len, "https://regression.example/", &items, &error);
       g_assert_true ((feed != NULL) != (error != NULL));
+      /* Whatever comes out is valid UTF-8. */
+      for (guint i = 0; items != NULL && i < items->len; i++)
+        {
+          TidingsItem *item = items->pdata[i];
+
+          for (guint j = 0; j < item->authors->len; j++)
+            g_assert_true (g_utf8_validate (((TidingsAuthor *) item->authors->pdata[j])->name
+                                              ? ((TidingsAuthor *) item->authors->pdata[j])->name
+                                              : "", -1, NULL));
+          g_assert_true (item->title == NULL || g_utf8_validate (item->title, -1, NULL));
+          g_assert_true (item->content_html == NULL ||
+                         g_utf8_validate (item->content_html, -1, NULL));
+          g_assert_true (item->summary == NULL || g_utf8_validate (item->summary, -1, NULL));
+        }
       n_files++;
     }
   g_assert_cmpuint (n_files, >, 0);

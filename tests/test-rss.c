@@ -295,6 +295,20 @@ test_undeclared_prefix (void)
 }
 
 static void
+test_html_entity_in_attribute (void)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(TidingsFeed) feed =
+    parse_string ("<rss version=\"2.0\"><channel><title>t</title><item>"
+                  "<description>see <a href=\"http://x.example/\" title=\"Caf&eacute; &Pi;\">it"
+                  "</a></description></item></channel></rss>", -1, NULL, &items);
+
+  /* A multi-byte character from an HTML entity, whole, in an attribute. */
+  g_assert_cmpstr (item_at (items, 0)->content_html, ==,
+                   "see <a href=\"http://x.example/\" title=\"Caf\xc3\xa9 \xce\xa0\">it</a>");
+}
+
+static void
 test_unescaped_markup_in_description (void)
 {
   g_autoptr(GPtrArray) items = NULL;
@@ -441,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/rss/charset/koi8-r", test_declared_other_charset);
   g_test_add_func ("/rss/recover/undeclared-prefix", test_undeclared_prefix);
   g_test_add_func ("/rss/unescaped-markup", test_unescaped_markup_in_description);
+  g_test_add_func ("/rss/html-entity-in-attribute", test_html_entity_in_attribute);
   g_test_add_func ("/rss/safety/external-entities", test_external_entities_refused);
   g_test_add_func ("/rss/safety/entity-expansion", test_entity_expansion_refused);
   g_test_add_func ("/rss/safety/unsafe-links", test_unsafe_links_dropped);

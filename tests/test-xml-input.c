@@ -61,7 +61,7 @@ run_all_chunkings (const char       *data,
 static void
 test_utf8_untouched (void)
 {
-  const char *doc = "<?xml version=\"1.0\"?><a>caf\xc3\xa9 &amp; &#233; &eacute; \xe2\x82\xac</a>";
+  const char *doc = "<?xml version=\"1.0\"?><a>caf\xc3\xa9 &amp; &#233; &lt;&gt;&quot;&apos; \xe2\x82\xac</a>";
   TidingsXmlRepair repairs;
   g_autofree char *charset = NULL;
   g_autofree char *out = run_all_chunkings (doc, -1, &repairs, &charset);
@@ -191,9 +191,22 @@ test_ampersands (void)
 
   out = run_all_chunkings ("<a href=\"?a=1&b=2\">AT&T &amp; &#38; &#x26; &nbsp; & &# &#x; &;"
                            "<![CDATA[ & ]]><!-- & --><?pi & ?></a>&", -1, &repairs, NULL);
-  g_assert_cmpstr (out, ==, "<a href=\"?a=1&amp;b=2\">AT&amp;T &amp; &#38; &#x26; &nbsp; &amp; "
+  g_assert_cmpstr (out, ==, "<a href=\"?a=1&amp;b=2\">AT&amp;T &amp; &#38; &#x26; &#xA0; &amp; "
                    "&amp;# &amp;#x; &amp;;<![CDATA[ & ]]><!-- & --><?pi & ?></a>&amp;");
   g_assert_true (repairs & TIDINGS_XML_REPAIR_AMPERSAND);
+}
+
+static void
+test_html_entities (void)
+{
+  TidingsXmlRepair repairs;
+  g_autofree char *out =
+    run_all_chunkings ("<a t=\"&Pi;&amp;\">&eacute;&nbsp;&unknown;&amp;</a>", -1, &repairs, NULL);
+
+  /* HTML's names become character references, in attributes too; XML's
+   * own and unknown names are left to the parser. */
+  g_assert_cmpstr (out, ==, "<a t=\"&#x3A0;&amp;\">&#xE9;&#xA0;&unknown;&amp;</a>");
+  g_assert_true (repairs & TIDINGS_XML_REPAIR_HTML_ENTITIES);
 }
 
 static void
@@ -275,6 +288,7 @@ main (int   argc,
   g_test_add_func ("/xml-input/control-characters", test_control_characters);
   g_test_add_func ("/xml-input/ampersands", test_ampersands);
   g_test_add_func ("/xml-input/leading-junk", test_leading_junk);
+  g_test_add_func ("/xml-input/html-entities", test_html_entities);
   g_test_add_func ("/xml-input/utf8-validator", test_utf8_validator);
 
   return g_test_run ();

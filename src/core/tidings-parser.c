@@ -460,6 +460,8 @@ tidings_parser_finish (TidingsParser  *self,
         tidings_feed_add_warning (self->feed, "Control characters removed");
       if (repairs & TIDINGS_XML_REPAIR_AMPERSAND)
         tidings_feed_add_warning (self->feed, "Bare “&” read as text");
+      if (repairs & TIDINGS_XML_REPAIR_HTML_ENTITIES)
+        tidings_feed_add_warning (self->feed, "Undeclared HTML entities read as characters");
       if (repairs & TIDINGS_XML_REPAIR_CHAR_REFS)
         tidings_feed_add_warning (self->feed, "Character references to control characters "
                                   "read as windows-1252");

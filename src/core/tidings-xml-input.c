@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <libxml/HTMLparser.h>
+
 #include "tidings-utf8.h"
 #include "tidings-xml-input.h"
 
@@ -499,6 +501,32 @@ rewrite_char_ref (const char *p,
   g_string_append_printf (out, "&#x%X;", value);
 }
 
+/* Feeds use HTML's named entities (&nbsp; &eacute;) that XML does not
+ * know. They become character references here, before libxml2, which
+ * reads those right everywhere (an entity it has to look up is copied into
+ * attribute values one byte at a time). The five XML ones stay. Returns 0
+ * for those and for names HTML does not have either. */
+static gunichar
+html_entity_value (const char *p,
+                   gsize       len)
+{
+  static const char * const xml_entities[] = { "amp", "lt", "gt", "quot", "apos" };
+  char name[MAX_REF_LENGTH + 1];
+  const htmlEntityDesc *entity;
+  gsize n = len - 2;
+
+  if (n == 0 || n > MAX_REF_LENGTH)
+    return 0;
+  memcpy (name, p + 1, n);
+  name[n] = '\0';
+  for (guint i = 0; i < G_N_ELEMENTS (xml_entities); i++)
+    if (strcmp (name, xml_entities[i]) == 0)
+      return 0;
+
+  entity = htmlEntityLookup ((const xmlChar *) name);
+  return entity != NULL ? entity->value : 0;
+}
+
 static gboolean
 has_prefix_at (const char *p,
                const char *end,
@@ -593,6 +621,20 @@ scan (TidingsXmlInput *input,
                   p += ref;
                   run = p;
                   continue;
+                }
+              if (ref > 0 && p[1] != '#')
+                {
+                  gunichar html = html_entity_value (p, ref);
+
+                  if (html != 0)
+                    {
+                      FLUSH_RUN ();
+                      g_string_append_printf (out, "&#x%X;", html);
+                      input->repairs |= TIDINGS_XML_REPAIR_HTML_ENTITIES;
+                      p += ref;
+                      run = p;
+                      continue;
+                    }
                 }
               if (ref > 0)
                 {

@@ -25,6 +25,7 @@ typedef enum
   TIDINGS_XML_REPAIR_LEADING_JUNK  = 1 << 4,  /* text before the first `<` dropped */
   TIDINGS_XML_REPAIR_WRONG_CHARSET = 1 << 5,  /* declared a single-byte charset, but is UTF-8 */
   TIDINGS_XML_REPAIR_CHAR_REFS     = 1 << 6,  /* `&#X41;`, or C1 controls meaning windows-1252 */
+  TIDINGS_XML_REPAIR_HTML_ENTITIES = 1 << 7,  /* `&eacute;`: HTML's, undeclared in XML */
 } TidingsXmlRepair;
 
 typedef struct _TidingsXmlInput TidingsXmlInput;

@@ -116,10 +116,6 @@ struct _TidingsXmlParser
   guint             sy_period_minutes;
   guint             sy_frequency;
 
-  /* HTML entities seen in the document, as libxml2 entities. */
-  xmlDocPtr         entity_doc;
-  GHashTable       *entities;
-
   /* The first error libxml2 reported, and how fatal the outcome is. */
   GError           *error;
   int               first_error_line;
@@ -1904,52 +1900,22 @@ on_characters (void          *ctx,
     g_string_append_len (self->text, (const char *) text, len);
 }
 
-/* Only the five predefined entities exist in XML without a DTD, but feeds are
- * full of HTML's (&nbsp; &eacute;): those are read as the characters they
- * name. Nothing a document declares itself is ever expanded. */
+/* Only the five predefined entities exist in XML without a DTD (HTML's
+ * were made character references by the input stage). Nothing a document
+ * declares itself is ever expanded. */
 static xmlEntityPtr
 on_get_entity (void          *ctx,
                const xmlChar *name)
 {
   TidingsXmlParser *self = ctx;
-  xmlEntityPtr entity;
-  const htmlEntityDesc *html;
-  char utf8[8];
-  int len;
+  xmlEntityPtr entity = xmlGetPredefinedEntity (name);
 
-  entity = xmlGetPredefinedEntity (name);
   if (entity != NULL)
     return entity;
 
-  entity = g_hash_table_lookup (self->entities, name);
-  if (entity != NULL)
-    return entity;
-
-  html = htmlEntityLookup (name);
-  if (html == NULL)
-    {
-      tidings_feed_add_warning (self->feed, "Undefined entity &%.40s; dropped", (const char *) name);
-      self->feed->recovered = TRUE;
-      return NULL;
-    }
-
-  if (self->entity_doc == NULL)
-    {
-      self->entity_doc = xmlNewDoc (BAD_CAST "1.0");
-      xmlCreateIntSubset (self->entity_doc, BAD_CAST "entities", NULL, NULL);
-    }
-  len = g_unichar_to_utf8 (html->value, utf8);
-  utf8[len] = '\0';
-  entity = xmlAddDocEntity (self->entity_doc, name, XML_INTERNAL_GENERAL_ENTITY, NULL, NULL,
-                            BAD_CAST utf8);
-  if (entity == NULL)
-    return NULL;
-  /* Marked predefined so libxml2 passes the text through unparsed. */
-  entity->etype = XML_INTERNAL_PREDEFINED_ENTITY;
-  g_hash_table_insert (self->entities, (gpointer) entity->name, entity);
+  tidings_feed_add_warning (self->feed, "Undefined entity &%.40s; dropped", (const char *) name);
   self->feed->recovered = TRUE;
-  tidings_feed_add_warning (self->feed, "Undeclared HTML entities read as characters");
-  return entity;
+  return NULL;
 }
 
 static void
@@ -2045,7 +2011,6 @@ _tidings_xml_parser_new (TidingsFeed     *feed,
   self->text = g_string_sized_new (4096);
   self->itunes_duration = -1;
   self->frames = g_array_sized_new (FALSE, FALSE, sizeof (Frame), 32);
-  self->entities = g_hash_table_new (g_str_hash, g_str_equal);
 
   /* Relative links resolve against the document's address only when that
    * address is on the web; a local file is no base for an article's links. */
@@ -2079,9 +2044,6 @@ _tidings_xml_parser_free (TidingsXmlParser *self)
         xmlFreeDoc (self->ctxt->myDoc);
       xmlFreeParserCtxt (self->ctxt);
     }
-  g_hash_table_unref (self->entities);
-  if (self->entity_doc != NULL)
-    xmlFreeDoc (self->entity_doc);
   g_clear_error (&self->error);
   g_free (self->first_error_message);
   g_free (self->link_rel);
