@@ -812,6 +812,29 @@ static const char * const markup_samples[] = {
   "<p>caf&eacute; &#8212; &nbsp;x</p>",
 };
 
+/* Text given by length, not ending in a NUL, cut anywhere: nothing may be
+ * read past its end (the sanitizer build and valgrind check). */
+static void
+test_html_to_text_unterminated (void)
+{
+  static const char * const cuts[] = {
+    "<script>alert(1)</script", "<style>x</st", "a<!-- c", "<p title=\"x", "x<", "<b", "&amp",
+    "<!DOCTYPE", "</", "<script>alert(1)</script>",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      gsize len = strlen (cuts[i]);
+      g_autofree char *exact = g_memdup2 (cuts[i], len);
+      g_autofree char *text = tidings_html_to_text (exact, len);
+      g_autofree char *html = tidings_sanitize_html (exact, len, NULL);
+
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+      g_assert_null (strstr (text, "alert"));
+      check_safe_html (html);
+    }
+}
+
 static void
 test_html_to_text_agrees_with_parser (void)
 {
@@ -947,6 +970,7 @@ main (int   argc,
     }
   g_test_add_func ("/sanitize/html-to-text-shortcut", test_html_to_text_shortcut);
   g_test_add_func ("/sanitize/html-to-text-agrees", test_html_to_text_agrees_with_parser);
+  g_test_add_func ("/sanitize/html-to-text-unterminated", test_html_to_text_unterminated);
   g_test_add_func ("/sanitize/svg-and-mathml", test_svg_and_mathml_kept);
   g_test_add_func ("/sanitize/sanitize-shortcut", test_sanitize_shortcut);
   g_test_add_func ("/sanitize/collapse-space", test_collapse_space);

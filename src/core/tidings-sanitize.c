@@ -685,6 +685,13 @@ _tidings_html_append_escaped (GString    *out,
                               gsize       len,
                               gboolean    in_attribute)
 {
+  /* Non-zero for the bytes that need a look: markup characters, the quote,
+   * and control characters but tab and newline. */
+  static const guint8 special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, [0x7f] = 1,
+  };
   const char *run = text;
   const char *end = text + len;
 
@@ -693,11 +700,8 @@ _tidings_html_append_escaped (GString    *out,
       guchar c = *p;
       const char *replacement;
 
-      if (G_LIKELY (c > '>' || (c >= ' ' && c != '&' && c != '<' && c != '>' && c != '"')))
-        {
-          if (c != 0x7f)
-            continue;
-        }
+      if (G_LIKELY (special[c] == 0))
+        continue;
 
       switch (c)
         {
@@ -1790,9 +1794,12 @@ find_end_tag (const char *p,
 {
   while ((p = memchr (p, '<', end - p)) != NULL)
     {
-      if ((gsize) (end - p) > name_len + 1 && p[1] == '/' &&
+      gsize left = end - p;
+
+      /* "</name" followed by anything but a letter or digit, or by the end. */
+      if (left >= name_len + 2 && p[1] == '/' &&
           g_ascii_strncasecmp (p + 2, name, name_len) == 0 &&
-          !g_ascii_isalnum (p[2 + name_len]))
+          (left == name_len + 2 || !g_ascii_isalnum (p[2 + name_len])))
         return p;
       p++;
     }
