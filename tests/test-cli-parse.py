@@ -112,6 +112,11 @@ def main():
 
     parse_fails("empty stdin", "-", stdin=b"", expect=("standard input", "empty"))
 
+    # The command line is the engine alone: no toolkit is loaded for it.
+    ldd = subprocess.run(["ldd", TIDINGS], capture_output=True, text=True)
+    check("the program links no GTK", ldd.returncode == 0 and "libgtk" not in ldd.stdout,
+          ldd.stdout)
+
     proc = run("--version")
     check("--version", proc.returncode == 0 and proc.stdout.startswith(b"tidings "), proc.stdout)
 

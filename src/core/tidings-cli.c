@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
+
 #include "tidings-cli.h"
 #include "tidings-feed-writer.h"
 #include "tidings-parser.h"
@@ -125,4 +127,55 @@ tidings_cli_parse (const char *path)
     }
 
   return EXIT_SUCCESS;
+}
+
+gboolean
+tidings_cli_run (int    argc,
+                 char **argv,
+                 int   *status)
+{
+  g_autofree char *parse_path = NULL;
+  gboolean version = FALSE;
+  const GOptionEntry entries[] = {
+    { "parse", 'p', 0, G_OPTION_ARG_FILENAME, &parse_path, NULL, NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+
+  g_return_val_if_fail (status != NULL, FALSE);
+
+  /* Only our own options are looked at here; the rest (--help among them)
+   * is the application's, which lists these too. */
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_ignore_unknown_options (context, TRUE);
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  args = g_new0 (char *, argc + 1);
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      g_printerr ("tidings: %s\n", error->message);
+      *status = EXIT_FAILURE;
+      return TRUE;
+    }
+
+  if (version)
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      *status = EXIT_SUCCESS;
+      return TRUE;
+    }
+
+  if (parse_path != NULL)
+    {
+      *status = tidings_cli_parse (parse_path);
+      return TRUE;
+    }
+
+  return FALSE;
 }

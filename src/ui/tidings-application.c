@@ -10,7 +10,6 @@
 #include <glib/gi18n.h>
 
 #include "tidings-application.h"
-#include "tidings-cli.h"
 #include "tidings-window.h"
 
 struct _TidingsApplication
@@ -20,6 +19,8 @@ struct _TidingsApplication
 
 G_DEFINE_FINAL_TYPE (TidingsApplication, tidings_application, ADW_TYPE_APPLICATION)
 
+/* main() runs these before the user interface is loaded (tidings-cli.c);
+ * they are listed here for --help. */
 static const GOptionEntry option_entries[] = {
   { "parse", 'p', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Parse one feed document (a file, or - for standard input) and print it as JSON Feed 1.1"),
@@ -27,26 +28,6 @@ static const GOptionEntry option_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };
-
-/* The command-line modes run here, in the launching process, before any
- * display or session bus is touched: they need neither. */
-static int
-tidings_application_handle_local_options (GApplication *app,
-                                          GVariantDict *options)
-{
-  const char *parse_path = NULL;
-
-  if (g_variant_dict_contains (options, "version"))
-    {
-      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-      return EXIT_SUCCESS;
-    }
-
-  if (g_variant_dict_lookup (options, "parse", "^&ay", &parse_path))
-    return tidings_cli_parse (parse_path);
-
-  return -1;
-}
 
 static void
 tidings_application_activate (GApplication *app)
@@ -89,7 +70,6 @@ tidings_application_class_init (TidingsApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
-  app_class->handle_local_options = tidings_application_handle_local_options;
   app_class->startup = tidings_application_startup;
   app_class->activate = tidings_application_activate;
 }
