@@ -15,6 +15,7 @@
 
 #include "tidings-sanitize.h"
 #include "tidings-uri.h"
+#include "tidings-utf8.h"
 
 /* The sanitiser runs on the content of every item, so it streams: libxml2's
  * HTML parser in SAX mode (no tree), each event written straight out. What
@@ -1644,49 +1645,6 @@ parse_fragment (Sanitizer  *self,
     }
 }
 
-/* g_utf8_validate_len(), faster on the mostly ASCII text of feeds: eight
- * bytes at a time while there is neither a byte with the high bit set nor a
- * NUL (which it rejects too). */
-static gboolean
-is_valid_utf8 (const char *text,
-               gsize       len)
-{
-  const char *p = text;
-  const char *end = text + len;
-
-  while (end - p >= 8)
-    {
-      guint64 word;
-
-      memcpy (&word, p, sizeof word);
-      if ((word & G_GUINT64_CONSTANT (0x8080808080808080))
-          || ((word - G_GUINT64_CONSTANT (0x0101010101010101)) & ~word
-              & G_GUINT64_CONSTANT (0x8080808080808080)))
-        {
-          /* Something to look at in these eight bytes: let GLib check up to
-           * the end of the character that straddles them, if any. */
-          const char *stop = MIN (p + 8 + 3, end);
-
-          if (!g_utf8_validate_len (p, stop - p, NULL))
-            {
-              const char *valid_end;
-
-              /* A character cut by @stop is not an error yet. */
-              g_utf8_validate_len (p, stop - p, &valid_end);
-              if (valid_end < p + 8 || stop == end)
-                return FALSE;
-              p = valid_end;
-              continue;
-            }
-          p = stop;
-          continue;
-        }
-      p += 8;
-    }
-
-  return g_utf8_validate_len (p, end - p, NULL);
-}
-
 /* Returns @html as valid UTF-8 without NUL bytes: @html itself when it
  * already is, else a repaired copy stored in @repaired. */
 static const char *
@@ -1694,7 +1652,7 @@ ensure_utf8 (const char  *html,
              gsize       *len,
              char       **repaired)
 {
-  if (is_valid_utf8 (html, *len))
+  if (_tidings_utf8_validate (html, *len, NULL))
     return html;
 
   *repaired = g_utf8_make_valid (html, *len);
@@ -1706,7 +1664,7 @@ static char *
 finish_output (GString *out)
 {
   /* Belt and braces: the parser should only ever hand us UTF-8. */
-  if (!is_valid_utf8 (out->str, out->len))
+  if (!_tidings_utf8_validate (out->str, out->len, NULL))
     {
       char *valid = g_utf8_make_valid (out->str, out->len);
 

@@ -462,6 +462,15 @@ captured_html (TidingsXmlParser *self)
     case TEXT_HTML:
     case TEXT_XHTML:
     default:
+      /* Bodies are the bulk of a feed: hand the buffer over rather than
+       * copy it, and start a new one. */
+      if (self->text->len > 1024)
+        {
+          char *text = g_string_free (self->text, FALSE);
+
+          self->text = g_string_sized_new (4096);
+          return text;
+        }
       return g_strdup (self->text->str);
     }
 }
