@@ -13,8 +13,6 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
-#include <glib/gi18n.h>
-
 #include "tidings-cli.h"
 #include "tidings-feed-writer.h"
 #include "tidings-parser.h"
