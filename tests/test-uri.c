@@ -178,6 +178,33 @@ test_plain_absolute (void)
     }
 }
 
+/* Plain relative paths are joined without GUri: the result must be GUri's. */
+static void
+test_resolve_agrees_with_guri (void)
+{
+  static const char * const bases[] = {
+    "http://example.com", "http://example.com/", "https://example.com/dir/page.html",
+    "https://example.com/dir/sub/", "http://example.com:8080/a/b?q=1#f", "HTTPS://Example.COM/A/B",
+    "https://example.com/a/./b/../c", "http://user@example.com/x/y",
+  };
+  static const char * const refs[] = {
+    "img/a.png", "/about", "/", "x", "a/b/c.html", "dir/", "~user/p", "a-b_c.d~e",
+    "./x", "../x", "a/../b", ".", "..", "a/.", "?q", "#frag", "//other.example/p", "a%20b",
+    "../../../../x", "/a/./b/../../c", "a/..", "../", "./", ".../x", "a/..b/c", "..a",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (refs); j++)
+      {
+        g_autofree char *ours = tidings_uri_resolve (bases[i], refs[j]);
+        g_autofree char *guri = g_uri_resolve_relative (bases[i], refs[j],
+                                                        G_URI_FLAGS_PARSE_RELAXED |
+                                                        G_URI_FLAGS_ENCODED, NULL);
+
+        g_assert_cmpstr (ours, ==, guri);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -200,6 +227,8 @@ main (int   argc,
 
   g_test_add_func ("/uri/resolve-allowed", test_resolve_allowed);
   g_test_add_func ("/uri/plain-absolute", test_plain_absolute);
+
+  g_test_add_func ("/uri/resolve-agrees-with-guri", test_resolve_agrees_with_guri);
 
   return g_test_run ();
 }

@@ -106,6 +106,88 @@ is_plain_http_uri (const char *ref)
   return strstr (p, "/.") == NULL;
 }
 
+/* RFC 3986, 5.2.4: "/a/b/../c/./d" is "/a/c/d". @path starts with '/'. */
+static void
+append_without_dot_segments (GString    *out,
+                             const char *path)
+{
+  gsize start = out->len;
+  const char *in = path;
+
+  while (*in != '\0')
+    {
+      const char *next;
+
+      if (g_str_has_prefix (in, "/./"))
+        in += 2;
+      else if (strcmp (in, "/.") == 0)
+        in = "/";
+      else if (g_str_has_prefix (in, "/../") || strcmp (in, "/..") == 0)
+        {
+          char *last = g_strrstr_len (out->str + start, out->len - start, "/");
+
+          in = in[3] == '\0' ? "/" : in + 3;
+          g_string_truncate (out, last != NULL ? (gsize) (last - out->str) : start);
+        }
+      else
+        {
+          next = strchr (in + 1, '/');
+          if (next == NULL)
+            next = in + strlen (in);
+          g_string_append_len (out, in, next - in);
+          in = next;
+        }
+    }
+}
+
+/* Relative paths of plain characters ("img/a.png", "../about/") are most of
+ * the relative links in feeds. Against an http(s) base they are joined by
+ * hand, as RFC 3986 (5.2.2, 5.2.3) says, which gives what GUri gives at a
+ * fraction of the cost; anything less plain goes to GUri. */
+static char *
+join_simple_path (GUri       *base,
+                  const char *ref)
+{
+  static const char plain[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/";
+  const char *scheme = g_uri_get_scheme (base);
+  const char *host = g_uri_get_host (base);
+  const char *path = g_uri_get_path (base);
+  GString *out;
+
+  g_autofree char *merged = NULL;
+
+  if (ref[0] == '\0' || (ref[0] == '/' && ref[1] == '/') || ref[strspn (ref, plain)] != '\0')
+    return NULL;
+  if (scheme == NULL || host == NULL || *host == '\0' || strchr (host, ':') != NULL ||
+      g_uri_get_userinfo (base) != NULL ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    return NULL;
+
+  out = g_string_sized_new (strlen (host) + strlen (path) + strlen (ref) + 16);
+  g_string_append (out, scheme);
+  g_string_append (out, "://");
+  g_string_append (out, host);
+  if (g_uri_get_port (base) > 0)
+    g_string_append_printf (out, ":%d", g_uri_get_port (base));
+
+  if (ref[0] == '/')
+    merged = g_strdup (ref);
+  else
+    {
+      const char *slash = strrchr (path, '/');
+
+      /* The base's directory (its path up to the last slash), then the
+       * reference. */
+      if (slash != NULL)
+        merged = g_strdup_printf ("%.*s%s", (int) (slash + 1 - path), path, ref);
+      else
+        merged = g_strconcat ("/", ref, NULL);
+    }
+  append_without_dot_segments (out, merged);
+  return g_string_free (out, FALSE);
+}
+
 /* Percent-encodes what GUri leaves of white space and control characters
  * (in a host, say), so that a resolved URI is one word: nothing in it can
  * end an attribute or split a srcset candidate. Takes @uri. */
@@ -148,6 +230,14 @@ _tidings_uri_resolve_with (GUri       *base,
 
   if (is_plain_http_uri (ref))
     return g_strdup (ref);
+
+  if (base != NULL)
+    {
+      char *joined = join_simple_path (base, ref);
+
+      if (joined != NULL)
+        return joined;
+    }
 
   clean = clean_ref (ref);
 
