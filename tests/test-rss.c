@@ -188,6 +188,35 @@ test_podcast (void)
 }
 
 static void
+test_podcast_durations (void)
+{
+  static const struct
+  {
+    const char *text;
+    gint64      seconds;
+  } cases[] = {
+    { "75", 75 }, { "1:15", 75 }, { "01:01:15", 3675 }, { " 2:00 ", 120 },
+    { "1:75", -1 }, { "a:b", -1 }, { "1:2:3:4", -1 }, { "-5", -1 }, { "", -1 },
+    /* Found by the fuzzer: would overflow when multiplied out. */
+    { "9999999999999999999:00", -1 }, { "99999999999:59:59", -1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *doc = g_strdup_printf (
+        "<rss version=\"2.0\" xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">"
+        "<channel><item><guid>g</guid><itunes:duration>%s</itunes:duration>"
+        "<enclosure url=\"http://p.example/a.mp3\" type=\"audio/mpeg\"/></item></channel></rss>",
+        cases[i].text);
+      g_autoptr(GPtrArray) items = NULL;
+      g_autoptr(TidingsFeed) feed = parse_string (doc, -1, NULL, &items);
+      TidingsAttachment *attachment = item_at (items, 0)->attachments->pdata[0];
+
+      g_assert_cmpint (attachment->duration_in_seconds, ==, cases[i].seconds);
+    }
+}
+
+static void
 test_bare_ampersands (void)
 {
   g_autoptr(GPtrArray) items = NULL;
@@ -447,6 +476,7 @@ main (int   argc,
   g_test_add_func ("/rss/0.91/html-entities", test_rss091_html_entities);
   g_test_add_func ("/rss/0.9x/latin1", test_rss09x_latin1);
   g_test_add_func ("/rss/podcast", test_podcast);
+  g_test_add_func ("/rss/podcast-durations", test_podcast_durations);
   g_test_add_func ("/rss/recover/bare-ampersands", test_bare_ampersands);
   g_test_add_func ("/rss/recover/control-characters", test_control_characters);
   g_test_add_func ("/rss/recover/truncated", test_truncated);

@@ -656,6 +656,8 @@ parse_count (const char *text)
   return value;
 }
 
+#define MAX_DURATION (G_GINT64_CONSTANT (100) * 366 * 24 * 3600)
+
 /* itunes:duration is seconds, MM:SS or HH:MM:SS. */
 static gint64
 parse_duration (const char *text)
@@ -674,11 +676,13 @@ parse_duration (const char *text)
     {
       gint64 part = parse_count (parts[i]);
 
-      if (part < 0 || (i > 0 && part >= 60 && n > 1))
+      /* Minutes and seconds under 60 after the first part; nothing longer
+       * than a century, which also keeps the sum from overflowing. */
+      if (part < 0 || part > MAX_DURATION || (i > 0 && part >= 60))
         return -1;
       total = total * 60 + part;
     }
-  return total;
+  return total <= MAX_DURATION ? total : -1;
 }
 
 static void
