@@ -285,9 +285,11 @@ tidings_parser_set_threads (TidingsParser *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (self->pool == NULL);
 
+  /* The calling thread is one of them: it parses, and normalises when the
+   * others are behind. One thread per core, no more, is what runs best. */
   self->n_threads = MAX (n_threads, 1);
   if (self->n_threads > 1)
-    self->pool = g_thread_pool_new (normalise_batch, self, self->n_threads, FALSE, NULL);
+    self->pool = g_thread_pool_new (normalise_batch, self, self->n_threads - 1, FALSE, NULL);
 }
 
 /* The first byte that is not white space, a NUL of a wide encoding or part

@@ -31,9 +31,10 @@ TidingsParser *tidings_parser_new    (const char      *base_url,
                                       gpointer         user_data);
 void           tidings_parser_free   (TidingsParser   *parser);
 
-/* Sanitising is the expensive part of parsing; with @n_threads > 1 items are
- * normalised on worker threads, still delivered in document order on the
- * thread that calls push/finish. */
+/* Sanitising is the expensive part of parsing; with @n_threads > 1 (the
+ * calling thread counted) items are normalised on @n_threads - 1 workers and,
+ * when they are behind, by the calling thread too; they are still delivered
+ * in document order on the thread that calls push/finish. */
 void           tidings_parser_set_threads (TidingsParser *parser,
                                            guint          n_threads);
 
