@@ -86,7 +86,7 @@ tidings_check_url (const char       *element,
     fail ("URL with a scheme not allowed", html);
 
   /* Written with its scheme first, whatever browsers would forgive. */
-  if (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://"))
+  if (g_str_has_prefix (url, "http:") || g_str_has_prefix (url, "https:"))
     return;
   if (g_str_has_prefix (url, "mailto:") && !image && g_ascii_strcasecmp (name, "src") != 0)
     return;
