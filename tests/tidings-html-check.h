@@ -198,6 +198,7 @@ tidings_check_sanitized (const char       *html,
 {
   g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func (g_free);
   const char *p = html;
+  guint foreign_open = 0;   /* open <svg> and <math> elements */
 
   if (!g_utf8_validate (html, -1, NULL))
     fail ("not valid UTF-8", html);
@@ -235,6 +236,8 @@ tidings_check_sanitized (const char       *html,
             fail ("malformed end tag", html);
           if (open->len == 0 || strcmp (g_ptr_array_index (open, open->len - 1), name) != 0)
             fail ("unbalanced end tag", html);
+          if (g_ascii_strcasecmp (name, "svg") == 0 || g_ascii_strcasecmp (name, "math") == 0)
+            foreign_open--;
           g_ptr_array_remove_index (open, open->len - 1);
         }
       else
@@ -249,10 +252,9 @@ tidings_check_sanitized (const char       *html,
             fail ("malformed start tag", html);
           name = g_strndup (start, p - start);
 
-          foreign = g_ascii_strcasecmp (name, "svg") == 0 || g_ascii_strcasecmp (name, "math") == 0;
-          for (guint i = 0; i < open->len && !foreign; i++)
-            foreign = g_ascii_strcasecmp (open->pdata[i], "svg") == 0 ||
-                      g_ascii_strcasecmp (open->pdata[i], "math") == 0;
+          if (g_ascii_strcasecmp (name, "svg") == 0 || g_ascii_strcasecmp (name, "math") == 0)
+            foreign_open++;
+          foreign = foreign_open > 0;
           if (TIDINGS_CHECK_IN (name, tidings_check_forbidden_elements))
             fail ("forbidden element", html);
           /* <title> is SVG's tooltip inside a drawing, the page's outside. */
