@@ -83,13 +83,11 @@ struct _TidingsXmlParser
   TidingsFeed      *feed;
   TidingsItemFunc   item_func;
   gpointer          user_data;
-  GRefString       *document_url;
 
   GArray           *frames;          /* Frame */
   gboolean          atom_default;    /* un-namespaced elements are Atom (Atom 0.3 without xmlns) */
   char             *root_uri;        /* an unknown namespace on the root stands for the format's */
   Namespace         root_ns;
-  gboolean          is_rss2;
 
   /* The element whose text is being captured, as a frame depth; -1 for none. */
   int               capture_depth;
@@ -968,7 +966,6 @@ start_root (TidingsXmlParser  *self,
         feed->format = TIDINGS_FEED_FORMAT_RSS094;
       else if (g_str_has_prefix (version, "2."))
         feed->format = TIDINGS_FEED_FORMAT_RSS20;
-      self->is_rss2 = feed->format == TIDINGS_FEED_FORMAT_RSS20;
       return CTX_ROOT;
     }
 
