@@ -66,8 +66,7 @@ on_start_element (void           *user_data,
   if (TIDINGS_CHECK_IN ((const char *) name, tidings_check_forbidden_elements))
     fail ("forbidden element when re-parsed");
 
-  if (g_ascii_strcasecmp ((const char *) name, "svg") == 0 ||
-      g_ascii_strcasecmp ((const char *) name, "math") == 0)
+  if (tidings_check_is_drawing ((const char *) name))
     reparsed_foreign_depth++;
 
   for (gsize i = 0; atts != NULL && atts[i] != NULL; i += 2)
@@ -80,8 +79,7 @@ static void
 on_end_element (void          *user_data,
                 const xmlChar *name)
 {
-  if ((g_ascii_strcasecmp ((const char *) name, "svg") == 0 ||
-       g_ascii_strcasecmp ((const char *) name, "math") == 0) && reparsed_foreign_depth > 0)
+  if (tidings_check_is_drawing ((const char *) name) && reparsed_foreign_depth > 0)
     reparsed_foreign_depth--;
 }
 

@@ -62,6 +62,13 @@ tidings_check_in_list (const char         *name,
 
 #define TIDINGS_CHECK_IN(name, list) tidings_check_in_list (name, list, G_N_ELEMENTS (list))
 
+/* <svg> and <math> open foreign content, with rules of its own. */
+static inline gboolean
+tidings_check_is_drawing (const char *name)
+{
+  return g_ascii_strcasecmp (name, "svg") == 0 || g_ascii_strcasecmp (name, "math") == 0;
+}
+
 static inline gboolean
 tidings_check_is_url_attribute (const char *name)
 {
@@ -236,7 +243,7 @@ tidings_check_sanitized (const char       *html,
             fail ("malformed end tag", html);
           if (open->len == 0 || strcmp (g_ptr_array_index (open, open->len - 1), name) != 0)
             fail ("unbalanced end tag", html);
-          if (g_ascii_strcasecmp (name, "svg") == 0 || g_ascii_strcasecmp (name, "math") == 0)
+          if (tidings_check_is_drawing (name))
             foreign_open--;
           g_ptr_array_remove_index (open, open->len - 1);
         }
@@ -252,7 +259,7 @@ tidings_check_sanitized (const char       *html,
             fail ("malformed start tag", html);
           name = g_strndup (start, p - start);
 
-          if (g_ascii_strcasecmp (name, "svg") == 0 || g_ascii_strcasecmp (name, "math") == 0)
+          if (tidings_check_is_drawing (name))
             foreign_open++;
           foreign = foreign_open > 0;
           if (TIDINGS_CHECK_IN (name, tidings_check_forbidden_elements))
