@@ -22,6 +22,8 @@ tidings_packages=(
   libjson-glib-dev
   libxml2-dev
   libxml2-utils
+  libsqlite3-dev
+  libsoup-3.0-dev
   gettext
   # data/ checks
   desktop-file-utils
@@ -29,6 +31,8 @@ tidings_packages=(
   # Tests: the CLI and conformance runners are python3 stdlib only; widget
   # tests need a display server and a session bus.
   python3
+  zlib1g-dev
+  libbrotli-dev
   xvfb
   xauth
   dbus

@@ -9,13 +9,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tidings-cli.h"
+#include "tidings-discover.h"
 #include "tidings-feed-writer.h"
+#include "tidings-fetcher.h"
+#include "tidings-opml.h"
 #include "tidings-parser.h"
+#include "tidings-refresh.h"
+#include "tidings-store.h"
 
 #define READ_SIZE (256 * 1024)
 
@@ -36,23 +43,148 @@ write_item (TidingsItem *item,
   tidings_item_free (item);
 }
 
+/* Iterates the default main context until *@done. */
+static void
+wait_for (gboolean *done)
+{
+  while (!*done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+is_web_address (const char *text)
+{
+  return g_ascii_strncasecmp (text, "http://", 7) == 0
+         || g_ascii_strncasecmp (text, "https://", 8) == 0;
+}
+
+/* Writes the parsed document as JSON Feed on stdout. @parser has been fed
+ * the whole document already. */
+static int
+finish_parse (TidingsParser **parser,
+              ParseState     *state,
+              const char     *what)
+{
+  g_autoptr(TidingsFeed) feed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  feed = tidings_parser_finish (*parser, &error);
+  /* Let the workers finish before the writer goes away. */
+  g_clear_pointer (parser, tidings_parser_free);
+
+  if (feed == NULL)
+    {
+      g_printerr ("tidings: %s: %s\n", what, error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (state->error == NULL)
+    tidings_feed_writer_finish (state->writer, feed, &state->error);
+  if (state->error != NULL)
+    {
+      g_printerr ("tidings: writing output: %s\n", state->error->message);
+      g_clear_error (&state->error);
+      return EXIT_FAILURE;
+    }
+
+  return EXIT_SUCCESS;
+}
+
+typedef struct
+{
+  gboolean            done;
+  TidingsFetchResult *result;
+  GError             *error;
+} FetchWait;
+
+static void
+fetch_done (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  FetchWait *wait = user_data;
+
+  wait->result = tidings_fetcher_fetch_finish (TIDINGS_FETCHER (source), res, &wait->error);
+  wait->done = TRUE;
+}
+
+/* `tidings --parse URL`: fetches and parses without storing anything. */
+static int
+parse_url (const char *url)
+{
+  g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  g_autoptr(TidingsFetcher) fetcher = tidings_fetcher_new (NULL);
+  g_autoptr(TidingsParser) parser = NULL;
+  g_autoptr(TidingsFeedWriter) writer = NULL;
+  g_autoptr(TidingsFeed) feed = NULL;
+  g_autoptr(GError) error = NULL;
+  TidingsFetchRequest request = { .url = url };
+  FetchWait wait = { 0 };
+  ParseState state = { NULL, NULL };
+  const char *data;
+  gsize len;
+
+  tidings_fetcher_fetch_async (fetcher, &request, NULL, fetch_done, &wait);
+  wait_for (&wait.done);
+  if (wait.result == NULL)
+    {
+      g_printerr ("tidings: %s: %s\n", url, wait.error->message);
+      g_error_free (wait.error);
+      return EXIT_FAILURE;
+    }
+
+  writer = tidings_feed_writer_new (out);
+  state.writer = writer;
+  parser = tidings_parser_new (wait.result->final_url, write_item, &state);
+  tidings_parser_set_threads (parser, MIN (g_get_num_processors (), 4));
+
+  data = g_bytes_get_data (wait.result->body, &len);
+  if (tidings_parser_push (parser, data, len, &error))
+    feed = tidings_parser_finish (parser, &error);
+  g_clear_pointer (&parser, tidings_parser_free);
+  if (feed == NULL)
+    {
+      g_autofree char *sentence = tidings_refresh_describe_parse_error (
+        error, wait.result->content_type, wait.result->body);
+
+      g_printerr ("tidings: %s: %s\n", url, sentence);
+      tidings_fetch_result_free (wait.result);
+      return EXIT_FAILURE;
+    }
+  tidings_fetch_result_free (wait.result);
+
+  if (state.error == NULL)
+    tidings_feed_writer_finish (writer, feed, &state.error);
+  if (state.error != NULL)
+    {
+      g_printerr ("tidings: writing output: %s\n", state.error->message);
+      g_clear_error (&state.error);
+      return EXIT_FAILURE;
+    }
+  return EXIT_SUCCESS;
+}
+
 int
 tidings_cli_parse (const char *path)
 {
-  g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  g_autoptr(GOutputStream) out = NULL;
   g_autoptr(TidingsParser) parser = NULL;
-  g_autoptr(TidingsFeed) feed = NULL;
   g_autoptr(TidingsFeedWriter) writer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *buffer = NULL;
   ParseState state = { NULL, NULL };
   gboolean from_stdin;
+  const char *what;
   int fd;
 
   g_return_val_if_fail (path != NULL, EXIT_FAILURE);
 
+  if (is_web_address (path))
+    return parse_url (path);
+
   from_stdin = g_str_equal (path, "-");
+  what = from_stdin ? "standard input" : path;
   if (from_stdin)
     fd = STDIN_FILENO;
   else
@@ -74,6 +206,7 @@ tidings_cli_parse (const char *path)
         }
     }
 
+  out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
   writer = tidings_feed_writer_new (out);
   state.writer = writer;
   parser = tidings_parser_new (base_url, write_item, &state);
@@ -90,8 +223,7 @@ tidings_cli_parse (const char *path)
         {
           int saved_errno = errno;
 
-          g_printerr ("tidings: %s: %s\n", from_stdin ? "standard input" : path,
-                      g_strerror (saved_errno));
+          g_printerr ("tidings: %s: %s\n", what, g_strerror (saved_errno));
           if (!from_stdin)
             close (fd);
           return EXIT_FAILURE;
@@ -104,26 +236,582 @@ tidings_cli_parse (const char *path)
   if (!from_stdin)
     close (fd);
 
-  if (error == NULL)
-    feed = tidings_parser_finish (parser, &error);
-  /* Let the workers finish before the writer goes away. */
-  g_clear_pointer (&parser, tidings_parser_free);
-
-  if (feed == NULL)
+  if (error != NULL)
     {
-      g_printerr ("tidings: %s: %s\n", from_stdin ? "standard input" : path, error->message);
+      g_clear_pointer (&parser, tidings_parser_free);
+      g_printerr ("tidings: %s: %s\n", what, error->message);
       return EXIT_FAILURE;
     }
 
-  if (state.error == NULL)
-    tidings_feed_writer_finish (writer, feed, &state.error);
-  if (state.error != NULL)
+  return finish_parse (&parser, &state, what);
+}
+
+/* ---- The library ---- */
+
+static TidingsStore *
+open_store (void)
+{
+  g_autofree char *path = tidings_store_default_path ();
+  g_autoptr(GError) error = NULL;
+  TidingsStore *store;
+
+  store = tidings_store_open (path, &error);
+  if (store == NULL)
+    g_printerr ("tidings: cannot open the library %s: %s\n", path, error->message);
+  return store;
+}
+
+/* ---- --refresh ---- */
+
+typedef struct
+{
+  gboolean              done;
+  gboolean              ok;
+  TidingsRefreshSummary summary;
+  GError               *error;
+} RefreshWait;
+
+static const char *
+outcome_name (const TidingsRefreshOutcome *outcome)
+{
+  return outcome->title != NULL && *outcome->title != '\0' ? outcome->title : outcome->url;
+}
+
+static void
+print_outcome (TidingsRefresh        *refresh,
+               TidingsRefreshOutcome *outcome,
+               gpointer               user_data)
+{
+  (void) refresh;
+  (void) user_data;
+
+  switch (outcome->status)
     {
-      g_printerr ("tidings: writing output: %s\n", state.error->message);
-      g_clear_error (&state.error);
+    case TIDINGS_REFRESH_NEW:
+      g_print ("new        %5u  %s\n", outcome->stats.added, outcome_name (outcome));
+      break;
+    case TIDINGS_REFRESH_UPDATED:
+      g_print ("updated    %5u  %s\n", outcome->stats.updated, outcome_name (outcome));
+      break;
+    case TIDINGS_REFRESH_UNCHANGED:
+      g_print ("unchanged         %s\n", outcome_name (outcome));
+      break;
+    case TIDINGS_REFRESH_FAILED:
+    default:
+      g_print ("failed            %s: %s\n", outcome_name (outcome), outcome->error);
+      break;
+    }
+  if (outcome->new_url != NULL && outcome->status != TIDINGS_REFRESH_FAILED)
+    g_print ("                  moved for good to %s\n", outcome->new_url);
+}
+
+static void
+refresh_done (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  RefreshWait *wait = user_data;
+
+  wait->ok = tidings_refresh_run_finish (TIDINGS_REFRESH (source), res, &wait->summary,
+                                         &wait->error);
+  wait->done = TRUE;
+}
+
+/* After a refresh: old articles out, and the search index brought up to
+ * date before the command returns, so that what it stored can be found. */
+static gpointer
+tidy_up (TidingsStore  *store,
+         gpointer       data,
+         GError       **error)
+{
+  guint *removed = data;
+
+  if (!tidings_store_apply_retention (store, g_get_real_time (), removed, error)
+      || !tidings_store_update_search_index (store, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gpointer  result;
+  GError   *error;
+} CallWait;
+
+static void
+call_done (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  CallWait *wait = user_data;
+
+  wait->result = tidings_store_worker_call_finish (TIDINGS_STORE_WORKER (source), res,
+                                                   &wait->error);
+  wait->done = TRUE;
+}
+
+/* Refreshes @subscriptions, printing a line per feed and a summary. */
+static int
+refresh_subscriptions (GPtrArray *subscriptions)
+{
+  g_autofree char *path = tidings_store_default_path ();
+  g_autoptr(TidingsStoreWorker) worker = NULL;
+  g_autoptr(TidingsFetcher) fetcher = NULL;
+  g_autoptr(TidingsRefresh) refresh = NULL;
+  g_autoptr(GError) error = NULL;
+  RefreshWait wait = { 0 };
+  CallWait call = { 0 };
+  guint removed = 0;
+
+  worker = tidings_store_worker_new (path, &error);
+  if (worker == NULL)
+    {
+      g_printerr ("tidings: cannot open the library %s: %s\n", path, error->message);
+      return EXIT_FAILURE;
+    }
+  fetcher = tidings_fetcher_new (NULL);
+  refresh = tidings_refresh_new (worker, fetcher);
+  g_signal_connect (refresh, "feed-done", G_CALLBACK (print_outcome), NULL);
+
+  tidings_refresh_run_async (refresh, subscriptions, NULL, refresh_done, &wait);
+  wait_for (&wait.done);
+  if (!wait.ok)
+    {
+      g_printerr ("tidings: the refresh stopped: %s\n", wait.error->message);
+      g_error_free (wait.error);
       return EXIT_FAILURE;
     }
 
+  tidings_store_worker_call_async (worker, tidy_up, &removed, NULL, NULL, call_done, &call);
+  wait_for (&call.done);
+  if (call.result == NULL)
+    {
+      g_printerr ("tidings: could not tidy up the library: %s\n", call.error->message);
+      g_clear_error (&call.error);
+    }
+
+  g_print ("%u %s refreshed: %u new %s, %u updated, %u not modified, %u failed.\n",
+           wait.summary.feeds, wait.summary.feeds == 1 ? "feed" : "feeds",
+           wait.summary.new_articles, wait.summary.new_articles == 1 ? "article" : "articles",
+           wait.summary.updated_articles, wait.summary.not_modified, wait.summary.failed);
+  if (removed > 0)
+    g_print ("%u old %s removed.\n", removed, removed == 1 ? "article" : "articles");
+  return EXIT_SUCCESS;
+}
+
+static int
+cli_refresh (const char *feed_url)
+{
+  g_autoptr(TidingsStore) store = open_store ();
+  g_autoptr(GPtrArray) subscriptions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL)
+    return EXIT_FAILURE;
+
+  if (feed_url != NULL)
+    {
+      TidingsSubscription *subscription = tidings_store_find_subscription (store, feed_url);
+
+      if (subscription == NULL)
+        {
+          g_printerr ("tidings: %s: not subscribed (add it with tidings --add %s)\n",
+                      feed_url, feed_url);
+          return EXIT_FAILURE;
+        }
+      subscriptions = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_subscription_free);
+      g_ptr_array_add (subscriptions, subscription);
+    }
+  else
+    {
+      subscriptions = tidings_store_list_subscriptions (store, &error);
+      if (subscriptions == NULL)
+        {
+          g_printerr ("tidings: cannot read the subscriptions: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      if (subscriptions->len == 0)
+        {
+          g_print ("No subscriptions yet: add one with tidings --add URL "
+                   "or tidings --import-opml FILE.\n");
+          return EXIT_SUCCESS;
+        }
+    }
+  /* The refresh writes through a connection of its own. */
+  g_clear_object (&store);
+
+  return refresh_subscriptions (subscriptions);
+}
+
+/* ---- --add ---- */
+
+typedef struct
+{
+  gboolean   done;
+  GPtrArray *links;
+  GError    *error;
+} DiscoverWait;
+
+static void
+discover_done (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  DiscoverWait *wait = user_data;
+
+  (void) source;
+  wait->links = tidings_discover_finish (res, &wait->error);
+  wait->done = TRUE;
+}
+
+/* What people type: "example.org", "feed://example.org/rss", "feed:https://…". */
+static char *
+normalise_address (const char *text)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+  if (g_ascii_strncasecmp (trimmed, "feed:", 5) == 0)
+    {
+      const char *rest = trimmed + 5;
+
+      if (g_str_has_prefix (rest, "//"))
+        return g_strconcat ("http:", rest, NULL);
+      return normalise_address (rest);
+    }
+  if (is_web_address (trimmed))
+    return g_steal_pointer (&trimmed);
+  if (strstr (trimmed, "://") != NULL || *trimmed == '\0')
+    return NULL;
+  return g_strconcat ("https://", trimmed, NULL);
+}
+
+static gint64
+find_or_add_section (TidingsStore  *store,
+                     const char    *title,
+                     gint64         parent_id,
+                     GError       **error)
+{
+  gint64 id = tidings_store_find_section (store, title, parent_id);
+
+  if (id != 0)
+    return id;
+  return tidings_store_add_section (store, title, parent_id, error);
+}
+
+static int
+cli_add (const char *address,
+         const char *section)
+{
+  g_autoptr(TidingsStore) store = NULL;
+  g_autoptr(TidingsFetcher) fetcher = NULL;
+  g_autoptr(TidingsSubscription) existing = NULL;
+  g_autoptr(TidingsSubscription) added = NULL;
+  g_autoptr(GPtrArray) subscriptions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = normalise_address (address);
+  DiscoverWait wait = { 0 };
+  TidingsFeedLink *link;
+  gint64 section_id = 0;
+  gint64 id;
+
+  if (url == NULL)
+    {
+      g_printerr ("tidings: %s: not a web address (only http and https feeds can be added)\n",
+                  address);
+      return EXIT_FAILURE;
+    }
+
+  store = open_store ();
+  if (store == NULL)
+    return EXIT_FAILURE;
+
+  existing = tidings_store_find_subscription (store, url);
+  if (existing != NULL)
+    {
+      g_print ("Already subscribed to %s.\n", url);
+      return EXIT_SUCCESS;
+    }
+
+  fetcher = tidings_fetcher_new (NULL);
+  tidings_discover_async (fetcher, url, NULL, discover_done, &wait);
+  wait_for (&wait.done);
+  if (wait.links == NULL)
+    {
+      g_printerr ("tidings: %s: %s\n", url, wait.error->message);
+      g_error_free (wait.error);
+      return EXIT_FAILURE;
+    }
+
+  if (wait.links->len > 1)
+    {
+      g_print ("%s offers %u feeds; add one of them with tidings --add URL:\n", url,
+               wait.links->len);
+      for (guint i = 0; i < wait.links->len; i++)
+        {
+          link = g_ptr_array_index (wait.links, i);
+          g_print ("  %s%s%s\n", link->url, link->title != NULL ? "  " : "",
+                   link->title != NULL ? link->title : "");
+        }
+      g_ptr_array_unref (wait.links);
+      return EXIT_FAILURE;
+    }
+
+  link = g_ptr_array_index (wait.links, 0);
+  existing = tidings_store_find_subscription (store, link->url);
+  if (existing != NULL)
+    {
+      g_print ("Already subscribed to %s.\n", link->url);
+      g_ptr_array_unref (wait.links);
+      return EXIT_SUCCESS;
+    }
+
+  if (section != NULL)
+    {
+      section_id = find_or_add_section (store, section, 0, &error);
+      if (section_id == 0)
+        {
+          g_printerr ("tidings: cannot create the section “%s”: %s\n", section, error->message);
+          g_ptr_array_unref (wait.links);
+          return EXIT_FAILURE;
+        }
+    }
+
+  id = tidings_store_add_subscription (store, link->url, NULL, section_id, &error);
+  if (id == 0)
+    {
+      g_printerr ("tidings: cannot subscribe to %s: %s\n", link->url, error->message);
+      g_ptr_array_unref (wait.links);
+      return EXIT_FAILURE;
+    }
+  g_print ("Subscribed to %s%s%s%s.\n", link->url,
+           link->title != NULL ? " (" : "", link->title != NULL ? link->title : "",
+           link->title != NULL ? ")" : "");
+  g_ptr_array_unref (wait.links);
+
+  /* Fetch its articles now, as the window does after adding. */
+  added = tidings_store_get_subscription (store, id, &error);
+  if (added == NULL)
+    {
+      g_printerr ("tidings: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  g_clear_object (&store);
+  subscriptions = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_subscription_free);
+  g_ptr_array_add (subscriptions, g_steal_pointer (&added));
+  return refresh_subscriptions (subscriptions);
+}
+
+/* ---- OPML ---- */
+
+static char *
+section_key (const char *parent,
+             const char *title)
+{
+  return g_strconcat (parent != NULL ? parent : "", "\x1f", title != NULL ? title : "", NULL);
+}
+
+static gboolean
+import_into (TidingsStore       *store,
+             const TidingsOpml  *opml,
+             guint              *n_added,
+             guint              *n_skipped,
+             guint              *n_sections,
+             GError            **error)
+{
+  g_autoptr(GHashTable) section_ids = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                             g_free, NULL);
+
+  for (guint i = 0; i < opml->sections->len; i++)
+    {
+      TidingsOpmlSection *section = g_ptr_array_index (opml->sections, i);
+      const char *title = section->title != NULL ? section->title : "Untitled";
+      gint64 parent_id = 0;
+      gint64 id;
+
+      if (section->parent != NULL)
+        {
+          g_autofree char *parent_key = section_key (NULL, section->parent);
+
+          parent_id = GPOINTER_TO_SIZE (g_hash_table_lookup (section_ids, parent_key));
+          g_assert (parent_id != 0);
+        }
+      id = tidings_store_find_section (store, title, parent_id);
+      if (id == 0)
+        {
+          id = tidings_store_add_section (store, title, parent_id, error);
+          if (id == 0)
+            return FALSE;
+          (*n_sections)++;
+        }
+      g_hash_table_insert (section_ids, section_key (section->parent, section->title),
+                           GSIZE_TO_POINTER ((gsize) id));
+    }
+
+  for (guint i = 0; i < opml->feeds->len; i++)
+    {
+      TidingsOpmlFeed *feed = g_ptr_array_index (opml->feeds, i);
+      g_autoptr(TidingsSubscription) existing = tidings_store_find_subscription (store,
+                                                                                 feed->url);
+      gint64 section_id = 0;
+
+      if (existing != NULL)
+        {
+          (*n_skipped)++;
+          continue;
+        }
+      if (feed->section != NULL)
+        {
+          g_autofree char *key = section_key (feed->parent, feed->section);
+
+          section_id = GPOINTER_TO_SIZE (g_hash_table_lookup (section_ids, key));
+        }
+      if (tidings_store_add_subscription (store, feed->url, feed->title, section_id, error) == 0)
+        return FALSE;
+      (*n_added)++;
+    }
+  return TRUE;
+}
+
+static int
+cli_import_opml (const char *path)
+{
+  g_autoptr(TidingsStore) store = NULL;
+  g_autoptr(TidingsOpml) opml = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  guint n_added = 0, n_skipped = 0, n_sections = 0;
+
+  if (g_str_equal (path, "-"))
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      g_autoptr(GOutputStream) buffer = g_memory_output_stream_new_resizable ();
+
+      if (g_output_stream_splice (buffer, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL,
+                                  &error) < 0)
+        {
+          g_printerr ("tidings: standard input: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      len = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (buffer));
+      data = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (buffer));
+    }
+  else if (!g_file_get_contents (path, &data, &len, &error))
+    {
+      g_printerr ("tidings: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  opml = tidings_opml_parse (data != NULL ? data : "", len, &error);
+  if (opml == NULL)
+    {
+      g_printerr ("tidings: %s: %s; nothing was imported.\n", path, error->message);
+      return EXIT_FAILURE;
+    }
+  for (guint i = 0; i < opml->warnings->len; i++)
+    g_printerr ("tidings: %s: %s\n", path, (const char *) g_ptr_array_index (opml->warnings, i));
+
+  store = open_store ();
+  if (store == NULL)
+    return EXIT_FAILURE;
+
+  if (!tidings_store_begin (store, &error)
+      || !import_into (store, opml, &n_added, &n_skipped, &n_sections, &error)
+      || !tidings_store_commit (store, &error))
+    {
+      tidings_store_rollback (store);
+      g_printerr ("tidings: %s: %s; nothing was imported.\n", path, error->message);
+      return EXIT_FAILURE;
+    }
+
+  g_print ("Imported %u %s and %u new %s from %s", n_added, n_added == 1 ? "feed" : "feeds",
+           n_sections, n_sections == 1 ? "section" : "sections", path);
+  if (n_skipped > 0)
+    g_print ("; %u %s already subscribed", n_skipped,
+             n_skipped == 1 ? "feed was" : "feeds were");
+  g_print (".\n");
+  return EXIT_SUCCESS;
+}
+
+static int
+cli_export_opml (const char *path)
+{
+  g_autoptr(TidingsStore) store = open_store ();
+  g_autoptr(GPtrArray) sections = NULL;
+  g_autoptr(GPtrArray) subscriptions = NULL;
+  g_autoptr(GHashTable) by_id = NULL;
+  g_autoptr(TidingsOpml) opml = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  if (store == NULL)
+    return EXIT_FAILURE;
+
+  sections = tidings_store_list_sections (store, &error);
+  if (sections != NULL)
+    subscriptions = tidings_store_list_subscriptions (store, &error);
+  if (subscriptions == NULL)
+    {
+      g_printerr ("tidings: cannot read the subscriptions: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  opml = tidings_opml_new ();
+  by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < sections->len; i++)
+    {
+      TidingsSection *section = g_ptr_array_index (sections, i);
+      TidingsSection *parent = g_hash_table_lookup (by_id, &section->parent_id);
+      TidingsOpmlSection *out = g_new0 (TidingsOpmlSection, 1);
+
+      g_hash_table_insert (by_id, &section->id, section);
+      out->title = g_strdup (section->title);
+      out->parent = parent != NULL ? g_strdup (parent->title) : NULL;
+      g_ptr_array_add (opml->sections, out);
+    }
+  for (guint i = 0; i < subscriptions->len; i++)
+    {
+      TidingsSubscription *subscription = g_ptr_array_index (subscriptions, i);
+      TidingsSection *section = g_hash_table_lookup (by_id, &subscription->section_id);
+      TidingsOpmlFeed *out = g_new0 (TidingsOpmlFeed, 1);
+
+      out->url = g_strdup (subscription->url);
+      out->title = g_strdup (subscription->title);
+      out->site_url = g_strdup (subscription->site_url);
+      if (section != NULL)
+        {
+          TidingsSection *parent = g_hash_table_lookup (by_id, &section->parent_id);
+
+          out->section = g_strdup (section->title);
+          out->parent = parent != NULL ? g_strdup (parent->title) : NULL;
+        }
+      g_ptr_array_add (opml->feeds, out);
+    }
+
+  text = tidings_opml_write (opml, &len);
+  if (g_str_equal (path, "-"))
+    {
+      g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+
+      if (!g_output_stream_write_all (out, text, len, NULL, NULL, &error))
+        {
+          g_printerr ("tidings: writing output: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      return EXIT_SUCCESS;
+    }
+
+  /* Replaced in one step: an interrupted export never leaves half a file. */
+  if (!g_file_set_contents (path, text, (gssize) len, &error))
+    {
+      g_printerr ("tidings: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  g_print ("Exported %u %s in %u %s to %s.\n", subscriptions->len,
+           subscriptions->len == 1 ? "feed" : "feeds", sections->len,
+           sections->len == 1 ? "section" : "sections", path);
   return EXIT_SUCCESS;
 }
 
@@ -133,15 +821,28 @@ tidings_cli_run (int    argc,
                  int   *status)
 {
   g_autofree char *parse_path = NULL;
+  g_autofree char *add_url = NULL;
+  g_autofree char *feed_url = NULL;
+  g_autofree char *section = NULL;
+  g_autofree char *import_path = NULL;
+  g_autofree char *export_path = NULL;
   gboolean version = FALSE;
+  gboolean refresh = FALSE;
   const GOptionEntry entries[] = {
     { "parse", 'p', 0, G_OPTION_ARG_FILENAME, &parse_path, NULL, NULL },
+    { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh, NULL, NULL },
+    { "feed", 0, 0, G_OPTION_ARG_STRING, &feed_url, NULL, NULL },
+    { "add", 0, 0, G_OPTION_ARG_STRING, &add_url, NULL, NULL },
+    { "section", 0, 0, G_OPTION_ARG_STRING, &section, NULL, NULL },
+    { "import-opml", 0, 0, G_OPTION_ARG_FILENAME, &import_path, NULL, NULL },
+    { "export-opml", 0, 0, G_OPTION_ARG_FILENAME, &export_path, NULL, NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
+  guint modes;
 
   g_return_val_if_fail (status != NULL, FALSE);
 
@@ -169,11 +870,39 @@ tidings_cli_run (int    argc,
       return TRUE;
     }
 
-  if (parse_path != NULL)
+  modes = (parse_path != NULL) + refresh + (add_url != NULL) + (import_path != NULL)
+          + (export_path != NULL);
+  if (modes > 1)
     {
-      *status = tidings_cli_parse (parse_path);
+      g_printerr ("tidings: --parse, --refresh, --add, --import-opml and --export-opml "
+                  "cannot be combined; give one of them\n");
+      *status = EXIT_FAILURE;
       return TRUE;
     }
+  if (feed_url != NULL && !refresh)
+    {
+      g_printerr ("tidings: --feed goes with --refresh\n");
+      *status = EXIT_FAILURE;
+      return TRUE;
+    }
+  if (section != NULL && add_url == NULL)
+    {
+      g_printerr ("tidings: --section goes with --add\n");
+      *status = EXIT_FAILURE;
+      return TRUE;
+    }
+  if (modes == 0)
+    return FALSE;
 
-  return FALSE;
+  if (parse_path != NULL)
+    *status = tidings_cli_parse (parse_path);
+  else if (refresh)
+    *status = cli_refresh (feed_url);
+  else if (add_url != NULL)
+    *status = cli_add (add_url, section);
+  else if (import_path != NULL)
+    *status = cli_import_opml (import_path);
+  else
+    *status = cli_export_opml (export_path);
+  return TRUE;
 }

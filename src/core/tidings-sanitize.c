@@ -16,6 +16,7 @@
 #include "tidings-sanitize.h"
 #include "tidings-uri.h"
 #include "tidings-utf8.h"
+#include "tidings-xml-input.h"
 
 /* The sanitiser runs on the content of every item, so it streams: libxml2's
  * HTML parser in SAX mode (no tree), each event written straight out. What
@@ -1442,7 +1443,7 @@ get_parser_context (void)
   if (g_once_init_enter (&initialized))
     {
       g_assert (tables_are_sorted ());
-      xmlInitParser ();
+      _tidings_xml_init ();
       g_once_init_leave (&initialized, 1);
     }
 

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 
 #include "tidings-utf8.h"
 #include "tidings-xml-input.h"
@@ -780,4 +782,53 @@ _tidings_xml_input_push (TidingsXmlInput *input,
 
   used = scan (input, input->decoded->str, input->decoded->len, last, out);
   g_string_erase (input->decoded, 0, used);
+}
+
+static xmlParserInputPtr
+refuse_external_entity (const char       *url,
+                        const char       *id,
+                        xmlParserCtxtPtr  ctxt)
+{
+  (void) id;
+  (void) ctxt;
+  g_debug ("Refused to load external entity %s", url != NULL ? url : "(null)");
+  return NULL;
+}
+
+void
+_tidings_xml_init (void)
+{
+  static gsize initialised = 0;
+
+  if (g_once_init_enter (&initialised))
+    {
+      xmlInitParser ();
+      xmlSetExternalEntityLoader (refuse_external_entity);
+      g_once_init_leave (&initialised, 1);
+    }
+}
+
+char *
+_tidings_xml_attribute_value (const unsigned char **attribute)
+{
+  char *value = g_strndup ((const char *) attribute[3], attribute[4] - attribute[3]);
+  char *amp = strstr (value, "&#38;");
+
+  if (amp != NULL)
+    {
+      char *out = amp;
+
+      for (const char *in = amp; *in != '\0';)
+        {
+          if (strncmp (in, "&#38;", 5) == 0)
+            {
+              *out++ = '&';
+              in += 5;
+            }
+          else
+            *out++ = *in++;
+        }
+      *out = '\0';
+    }
+  return value;
 }

@@ -28,6 +28,18 @@ typedef enum
   TIDINGS_XML_REPAIR_HTML_ENTITIES = 1 << 7,  /* `&eacute;`: HTML's, undeclared in XML */
 } TidingsXmlRepair;
 
+/* Initialises libxml2 once for the whole process, with an external entity
+ * loader that refuses everything: nothing in a feed, an OPML file or a web
+ * page ever makes Tidings read a file or the network. Every user of libxml2
+ * in the core calls this before parsing. Thread-safe. */
+void              _tidings_xml_init               (void);
+
+/* The value of one SAX2 attribute (a localname, prefix, URI, value, end
+ * quintuple), newly allocated. Without entity substitution libxml2 hands an
+ * ampersand in an attribute value over as "&#38;" (so that a tree could tell
+ * it from an entity reference); this gives the character back. */
+char             *_tidings_xml_attribute_value    (const unsigned char **attribute);
+
 typedef struct _TidingsXmlInput TidingsXmlInput;
 
 TidingsXmlInput  *_tidings_xml_input_new          (void);

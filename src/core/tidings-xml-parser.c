@@ -24,6 +24,7 @@
 #include "tidings-parser.h"
 #include "tidings-sanitize.h"
 #include "tidings-uri.h"
+#include "tidings-xml-input.h"
 #include "tidings-xml-parser.h"
 
 /* libxml2's push parser keeps unparsed input in a buffer it shifts down as
@@ -218,34 +219,6 @@ name_is (const xmlChar *name,
   return g_ascii_strcasecmp ((const char *) name, literal) == 0;
 }
 
-/* Without entity substitution, libxml2 keeps an ampersand in an attribute
- * value as "&#38;" (so that a tree could tell it from an entity reference);
- * we want the character. */
-static char *
-attribute_value (const xmlChar **a)
-{
-  char *value = g_strndup ((const char *) a[3], a[4] - a[3]);
-  char *amp = strstr (value, "&#38;");
-
-  if (amp != NULL)
-    {
-      char *out = amp;
-
-      for (const char *in = amp; *in != '\0';)
-        {
-          if (g_str_has_prefix (in, "&#38;"))
-            {
-              *out++ = '&';
-              in += 5;
-            }
-          else
-            *out++ = *in++;
-        }
-      *out = '\0';
-    }
-  return value;
-}
-
 /* SAX2 hands attributes as (localname, prefix, URI, value, end) quintuples. */
 static char *
 get_attribute (int             n_attributes,
@@ -261,7 +234,7 @@ get_attribute (int             n_attributes,
         continue;
       if (xml_namespace != (a[2] != NULL && name_is (a[2], (const char *) XML_XML_NAMESPACE)))
         continue;
-      return attribute_value (a);
+      return _tidings_xml_attribute_value (a);
     }
   return NULL;
 }
@@ -1691,7 +1664,7 @@ serialise_start_tag (GString        *out,
   for (int i = 0; i < n_attributes; i++)
     {
       const xmlChar **a = attributes + i * 5;
-      g_autofree char *value = attribute_value (a);
+      g_autofree char *value = _tidings_xml_attribute_value (a);
 
       g_string_append_c (out, ' ');
       /* xlink:href in SVG keeps its prefix; element prefixes (svg:svg) go,
@@ -1963,29 +1936,6 @@ ignore_message (void       *ctx,
 {
 }
 
-static xmlParserInputPtr
-refuse_external_entity (const char       *url,
-                        const char       *id,
-                        xmlParserCtxtPtr  ctxt)
-{
-  g_debug ("Refused to load external entity %s", url ? url : "(null)");
-  return NULL;
-}
-
-static void
-xml_init_once (void)
-{
-  static gsize initialised = 0;
-
-  if (g_once_init_enter (&initialised))
-    {
-      xmlInitParser ();
-      /* Feeds never get to make us read a file or the network. */
-      xmlSetExternalEntityLoader (refuse_external_entity);
-      g_once_init_leave (&initialised, 1);
-    }
-}
-
 static xmlSAXHandler sax_handler = {
   .initialized = XML_SAX2_MAGIC,
   .startElementNs = on_start_element,
@@ -2011,7 +1961,7 @@ _tidings_xml_parser_new (TidingsFeed     *feed,
   g_return_val_if_fail (feed != NULL, NULL);
   g_return_val_if_fail (item_func != NULL, NULL);
 
-  xml_init_once ();
+  _tidings_xml_init ();
 
   self = g_new0 (TidingsXmlParser, 1);
   self->feed = feed;

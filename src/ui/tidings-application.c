@@ -23,8 +23,21 @@ G_DEFINE_FINAL_TYPE (TidingsApplication, tidings_application, ADW_TYPE_APPLICATI
  * they are listed here for --help. */
 static const GOptionEntry option_entries[] = {
   { "parse", 'p', 0, G_OPTION_ARG_FILENAME, NULL,
-    N_("Parse one feed document (a file, or - for standard input) and print it as JSON Feed 1.1"),
-    N_("PATH") },
+    N_("Parse one feed (a file, a web address, or - for standard input) and print it as "
+       "JSON Feed 1.1"),
+    N_("PATH|URL") },
+  { "refresh", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Fetch every subscribed feed now and store new articles"), NULL },
+  { "feed", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --refresh: fetch only the feed at this address"), N_("URL") },
+  { "add", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Subscribe to a feed, or to the feed a web page names"), N_("URL") },
+  { "section", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --add: put the feed in this section (created when missing)"), N_("NAME") },
+  { "import-opml", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Subscribe to every feed of an OPML file (- for standard input)"), N_("FILE") },
+  { "export-opml", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Write the subscriptions as OPML (- for standard output)"), N_("FILE") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };

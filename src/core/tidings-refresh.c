@@ -1,0 +1,716 @@
+/* tidings-refresh.c: fetch, parse and store a set of subscriptions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The pipeline for each subscription: the fetcher (main context, capped and
+ * polite) → a parse worker thread (parsing, sanitising, hashing, turning HTML
+ * into indexable text) → back to the main context → the store's writer
+ * thread. Updates that arrive while the writer is busy wait and go over
+ * together in the next call, so the writer sees batches, each feed still in
+ * its own transaction.
+ */
+
+#define G_LOG_DOMAIN "tidings-refresh"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tidings-discover.h"
+#include "tidings-parser.h"
+#include "tidings-refresh.h"
+
+/* Used when neither the subscription nor the feed says how often to look. */
+#define DEFAULT_INTERVAL_MINUTES 60
+#define PARSE_THREADS_MAX 4
+/* Feeds between "asked the fetcher" and "stored". The writer is the slowest
+ * stage; without a window, a thousand parsed feeds would pile up in memory
+ * waiting for it. The fetcher's own caps (8 at once) sit inside this. */
+#define PIPELINE_WINDOW 48
+
+struct _TidingsRefresh
+{
+  GObject             parent_instance;
+
+  TidingsStoreWorker *worker;
+  TidingsFetcher     *fetcher;
+};
+
+G_DEFINE_FINAL_TYPE (TidingsRefresh, tidings_refresh, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_FEED_DONE,
+  SIGNAL_PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct _Run Run;
+
+typedef struct
+{
+  Run                   *run;
+  TidingsSubscription   *subscription;   /* borrowed from run->subscriptions */
+  TidingsFetchResult    *result;
+  TidingsFeedUpdate     *update;
+  TidingsRefreshOutcome *outcome;
+  gboolean               not_modified;
+} Job;
+
+struct _Run
+{
+  TidingsRefresh        *self;
+  GTask                 *task;
+  GMainContext          *context;
+  GPtrArray             *owned;           /* as the caller gave them */
+  GPtrArray             *subscriptions;   /* the same, hosts taking turns */
+  GThreadPool           *parse_pool;
+
+  guint                  total;
+  guint                  done;
+  guint                  outstanding;     /* jobs not yet stored */
+  guint                  next;            /* index of the next subscription to fetch */
+
+  GPtrArray             *waiting;         /* Job, parsed and waiting for the writer */
+  gboolean               writer_busy;
+  gboolean               finishing;
+
+  TidingsRefreshSummary  summary;
+};
+
+void
+tidings_refresh_outcome_free (TidingsRefreshOutcome *outcome)
+{
+  if (outcome == NULL)
+    return;
+  g_free (outcome->url);
+  g_free (outcome->new_url);
+  g_free (outcome->title);
+  g_free (outcome->error);
+  g_free (outcome);
+}
+
+static void
+job_free (Job *job)
+{
+  g_clear_pointer (&job->result, tidings_fetch_result_free);
+  g_clear_pointer (&job->update, tidings_feed_update_free);
+  g_clear_pointer (&job->outcome, tidings_refresh_outcome_free);
+  g_free (job);
+}
+
+static void
+run_free (Run *run)
+{
+  g_assert (run->waiting->len == 0);
+  if (run->parse_pool != NULL)
+    g_thread_pool_free (run->parse_pool, FALSE, TRUE);
+  g_ptr_array_unref (run->waiting);
+  g_ptr_array_unref (run->subscriptions);
+  g_ptr_array_unref (run->owned);
+  g_main_context_unref (run->context);
+  g_object_unref (run->self);
+  g_free (run);
+}
+
+/* When to look again: the subscription's interval (or the default), never
+ * sooner than the feed or the server asked, with up to a tenth of the
+ * interval of jitter so that feeds added together drift apart. */
+static gint64
+next_poll_time (const TidingsSubscription *subscription,
+                gint64                     now,
+                gint64                     min_interval)
+{
+  gint64 interval = (gint64) (subscription->interval_minutes > 0
+                              ? subscription->interval_minutes
+                              : DEFAULT_INTERVAL_MINUTES) * 60;
+  gint64 jitter;
+
+  interval = MAX (interval, min_interval);
+  jitter = g_random_int_range (0, (gint32) MIN (interval / 10 + 1, G_MAXINT32));
+  return now + (interval + jitter) * G_USEC_PER_SEC;
+}
+
+char *
+tidings_refresh_describe_parse_error (const GError *error,
+                                      const char   *content_type,
+                                      GBytes       *body)
+{
+  const char *data = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (body != NULL)
+    data = g_bytes_get_data (body, &len);
+
+  if (data != NULL && tidings_discover_looks_like_html (data, len, content_type))
+    {
+      g_autoptr(GPtrArray) links = tidings_discover_scan_html (data, len, NULL);
+
+      if (links->len > 0)
+        {
+          TidingsFeedLink *link = g_ptr_array_index (links, 0);
+
+          return g_strdup_printf ("Not a feed: the address returns an HTML page "
+                                  "(it links to the feed %s)", link->url);
+        }
+      return g_strdup ("Not a feed: the address returns an HTML page");
+    }
+
+  if (g_error_matches (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_EMPTY))
+    return g_strdup ("Not a feed: the server sent an empty document");
+  if (g_error_matches (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_MALFORMED))
+    return g_strdup_printf ("Not a feed: the document is too broken to read (%s)",
+                            error->message);
+  if (g_error_matches (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_TOO_LARGE))
+    return g_strdup_printf ("The feed is too large to read (%s)", error->message);
+  if (g_error_matches (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED))
+    {
+      /* The parser's own words start with "not a feed: ". */
+      const char *reason = error->message;
+
+      if (g_str_has_prefix (reason, "not a feed: "))
+        reason += strlen ("not a feed: ");
+      return g_strdup_printf ("Not a feed: %s", reason);
+    }
+  return g_strdup_printf ("Could not read the feed: %s", error->message);
+}
+
+static void send_to_writer (Run *run);
+static void run_maybe_finish (Run *run);
+static void feed_pipeline (Run *run);
+
+/* Back on the main context with a job whose update is ready. */
+static void
+job_ready (Job *job)
+{
+  Run *run = job->run;
+
+  g_ptr_array_add (run->waiting, job);
+  if (!run->writer_busy)
+    send_to_writer (run);
+}
+
+static gboolean
+job_ready_idle (gpointer user_data)
+{
+  job_ready (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* On a parse thread. */
+static void
+parse_job (gpointer data,
+           gpointer user_data)
+{
+  Job *job = data;
+  TidingsFetchResult *result = job->result;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  TidingsFeed *feed;
+  const char *body;
+  gsize len;
+
+  (void) user_data;
+
+  body = g_bytes_get_data (result->body, &len);
+  feed = tidings_parse_data (body, len, result->final_url, &items, &error);
+  if (feed == NULL)
+    {
+      job->update->error = tidings_refresh_describe_parse_error (error, result->content_type,
+                                                                 result->body);
+      /* Keep the validators and hash of the last good body, so that the
+       * same broken body is fetched and read again next time (and keeps its
+       * error) rather than passing as "not modified". */
+      g_clear_pointer (&job->update->content_hash, g_free);
+      g_clear_pointer (&job->update->etag, g_free);
+      g_clear_pointer (&job->update->last_modified, g_free);
+    }
+  else
+    {
+      gint64 min_interval = (gint64) feed->ttl_minutes * 60;
+
+      min_interval = MAX (min_interval, result->max_age);
+      job->update->min_interval = min_interval;
+      job->update->next_poll = next_poll_time (job->subscription, job->update->fetched_at,
+                                               min_interval);
+      job->update->feed = feed;
+      job->update->items = g_steal_pointer (&items);
+      tidings_feed_update_prepare (job->update);
+    }
+
+  /* The body is the biggest thing a job holds; let it go before the job
+   * waits for the writer. */
+  g_clear_pointer (&result->body, g_bytes_unref);
+
+  g_main_context_invoke (job->run->context, job_ready_idle, job);
+}
+
+static void
+fetched (GObject      *source,
+         GAsyncResult *res,
+         gpointer      user_data)
+{
+  Job *job = user_data;
+  Run *run = job->run;
+  TidingsSubscription *subscription = job->subscription;
+  TidingsFeedUpdate *update;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+
+  job->result = tidings_fetcher_fetch_finish (TIDINGS_FETCHER (source), res, &error);
+
+  /* A cancelled fetch says nothing about the feed: store nothing. */
+  if (g_error_matches (error, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CANCELLED)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      run->outstanding--;
+      run->total--;
+      job_free (job);
+      feed_pipeline (run);
+      run_maybe_finish (run);
+      return;
+    }
+
+  update = job->update = tidings_feed_update_new (subscription->id);
+  update->fetched_at = now;
+
+  if (job->result == NULL)
+    {
+      update->error = g_strdup (error->message);
+      update->gone = g_error_matches (error, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_GONE);
+      update->next_poll = next_poll_time (subscription, now, subscription->min_interval);
+      if (g_error_matches (error, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_BACKOFF))
+        {
+          g_autofree char *host = tidings_fetcher_host_of (subscription->url);
+          g_autoptr(GHashTable) backoffs = tidings_fetcher_get_backoffs (run->self->fetcher);
+          gint64 *until = host != NULL ? g_hash_table_lookup (backoffs, host) : NULL;
+
+          if (until != NULL)
+            update->next_poll = MAX (update->next_poll, *until);
+        }
+      job_ready (job);
+      return;
+    }
+
+  update->etag = g_strdup (job->result->etag);
+  update->last_modified = g_strdup (job->result->last_modified);
+  update->content_hash = g_strdup (job->result->body_hash);
+  if (job->result->permanent_url != NULL
+      && g_strcmp0 (job->result->permanent_url, subscription->url) != 0)
+    update->new_url = g_strdup (job->result->permanent_url);
+
+  if (job->result->not_modified)
+    {
+      gint64 min_interval = MAX (subscription->min_interval, job->result->max_age);
+
+      job->not_modified = TRUE;
+      update->min_interval = min_interval;
+      update->next_poll = next_poll_time (subscription, now, min_interval);
+      job_ready (job);
+      return;
+    }
+
+  g_thread_pool_push (run->parse_pool, job, NULL);
+}
+
+static gpointer
+store_batch (TidingsStore  *store,
+             gpointer       data,
+             GError       **error)
+{
+  GPtrArray *jobs = data;
+  g_autoptr(GError) batch_error = NULL;
+  gboolean in_transaction;
+
+  (void) error;
+
+  /* One transaction around the batch saves a commit per feed; each feed is
+   * still merged in a savepoint of its own, so one that fails rolls back
+   * alone. */
+  in_transaction = tidings_store_begin (store, &batch_error);
+  if (!in_transaction)
+    g_debug ("Merging without a batch transaction: %s", batch_error->message);
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      Job *job = g_ptr_array_index (jobs, i);
+      g_autoptr(GError) local_error = NULL;
+      TidingsRefreshOutcome *outcome = job->outcome;
+
+      if (!tidings_store_apply_update (store, job->update, &outcome->stats, &local_error))
+        {
+          /* The feed's own earlier state is intact; say why this one did not
+           * make it. */
+          g_free (outcome->error);
+          outcome->error = g_strdup_printf ("Could not save the feed: %s", local_error->message);
+          outcome->status = TIDINGS_REFRESH_FAILED;
+        }
+    }
+
+  if (in_transaction && !tidings_store_commit (store, &batch_error))
+    {
+      tidings_store_rollback (store);
+      for (guint i = 0; i < jobs->len; i++)
+        {
+          Job *job = g_ptr_array_index (jobs, i);
+          TidingsRefreshOutcome *outcome = job->outcome;
+
+          g_free (outcome->error);
+          outcome->error = g_strdup_printf ("Could not save the feed: %s",
+                                            batch_error->message);
+          outcome->status = TIDINGS_REFRESH_FAILED;
+          memset (&outcome->stats, 0, sizeof outcome->stats);
+        }
+    }
+  return g_ptr_array_ref (jobs);
+}
+
+static void
+stored (GObject      *source,
+        GAsyncResult *res,
+        gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  jobs = tidings_store_worker_call_finish (TIDINGS_STORE_WORKER (source), res, &error);
+  g_assert (jobs != NULL);
+  run->writer_busy = FALSE;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      Job *job = g_ptr_array_index (jobs, i);
+      TidingsRefreshOutcome *outcome = job->outcome;
+
+      if (outcome->status != TIDINGS_REFRESH_FAILED)
+        {
+          if (outcome->stats.added > 0)
+            outcome->status = TIDINGS_REFRESH_NEW;
+          else if (outcome->stats.updated > 0)
+            outcome->status = TIDINGS_REFRESH_UPDATED;
+          else
+            outcome->status = TIDINGS_REFRESH_UNCHANGED;
+        }
+
+      run->summary.feeds++;
+      if (outcome->status == TIDINGS_REFRESH_FAILED)
+        run->summary.failed++;
+      run->summary.new_articles += outcome->stats.added;
+      run->summary.updated_articles += outcome->stats.updated;
+      if (job->not_modified)
+        run->summary.not_modified++;
+
+      run->done++;
+      run->outstanding--;
+      g_signal_emit (run->self, signals[SIGNAL_FEED_DONE], 0, outcome);
+      g_signal_emit (run->self, signals[SIGNAL_PROGRESS], 0, run->done, run->total);
+    }
+
+  feed_pipeline (run);
+  if (run->waiting->len > 0)
+    send_to_writer (run);
+  else
+    run_maybe_finish (run);
+}
+
+static void
+send_to_writer (Run *run)
+{
+  GPtrArray *jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+
+  g_assert (!run->writer_busy);
+
+  for (guint i = 0; i < run->waiting->len; i++)
+    {
+      Job *job = g_ptr_array_index (run->waiting, i);
+      TidingsSubscription *subscription = job->subscription;
+      TidingsRefreshOutcome *outcome = g_new0 (TidingsRefreshOutcome, 1);
+
+      outcome->subscription_id = subscription->id;
+      outcome->url = g_strdup (subscription->url);
+      outcome->new_url = g_strdup (job->update->new_url);
+      if (job->update->feed != NULL && job->update->feed->title != NULL
+          && subscription->title == NULL)
+        outcome->title = g_strdup (job->update->feed->title);
+      else
+        outcome->title = g_strdup (subscription->title);
+      outcome->error = g_strdup (job->update->error);
+      outcome->status = job->update->error != NULL ? TIDINGS_REFRESH_FAILED
+                                                   : TIDINGS_REFRESH_UNCHANGED;
+      job->outcome = outcome;
+      g_ptr_array_add (jobs, job);
+    }
+  g_ptr_array_set_size (run->waiting, 0);
+
+  run->writer_busy = TRUE;
+  tidings_store_worker_call_async (run->self->worker, store_batch, jobs,
+                                   (GDestroyNotify) g_ptr_array_unref, NULL, stored, run);
+}
+
+static gpointer
+store_backoffs (TidingsStore  *store,
+                gpointer       data,
+                GError       **error)
+{
+  GHashTable *backoffs = data;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, backoffs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!tidings_store_set_host_backoff (store, key, *(gint64 *) value, error))
+      return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+backoffs_stored (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+  GTask *task = run->task;
+
+  if (tidings_store_worker_call_finish (TIDINGS_STORE_WORKER (source), res, &error) == NULL)
+    g_warning ("Could not save the hosts that asked to wait: %s", error->message);
+
+  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+run_maybe_finish (Run *run)
+{
+  GHashTable *backoffs;
+
+  if (run->outstanding > 0 || run->writer_busy || run->finishing
+      || run->next < run->subscriptions->len)
+    return;
+  run->finishing = TRUE;
+
+  backoffs = tidings_fetcher_get_backoffs (run->self->fetcher);
+  tidings_store_worker_call_async (run->self->worker, store_backoffs, backoffs,
+                                   (GDestroyNotify) g_hash_table_unref, NULL,
+                                   backoffs_stored, run);
+}
+
+/* Hands the fetcher more subscriptions while fewer than PIPELINE_WINDOW are
+ * on their way through. */
+static void
+feed_pipeline (Run *run)
+{
+  TidingsRefresh *self = run->self;
+  GCancellable *cancellable = g_task_get_cancellable (run->task);
+
+  while (run->outstanding < PIPELINE_WINDOW && run->next < run->subscriptions->len)
+    {
+      TidingsSubscription *subscription = g_ptr_array_index (run->subscriptions, run->next++);
+      TidingsFetchRequest request = { 0 };
+      Job *job;
+
+      if (subscription->gone)
+        continue;
+
+      job = g_new0 (Job, 1);
+      job->run = run;
+      job->subscription = subscription;
+      request.url = subscription->url;
+      request.etag = subscription->etag;
+      request.last_modified = subscription->last_modified;
+      request.previous_hash = subscription->content_hash;
+      run->outstanding++;
+      tidings_fetcher_fetch_async (self->fetcher, &request, cancellable, fetched, job);
+    }
+}
+
+static gpointer
+load_backoffs (TidingsStore  *store,
+               gpointer       data,
+               GError       **error)
+{
+  (void) data;
+  return tidings_store_get_host_backoffs (store, g_get_real_time (), error);
+}
+
+static void
+backoffs_loaded (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  Run *run = user_data;
+  TidingsRefresh *self = run->self;
+  g_autoptr(GHashTable) backoffs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  backoffs = tidings_store_worker_call_finish (TIDINGS_STORE_WORKER (source), res, &error);
+  if (backoffs == NULL)
+    g_warning ("Could not read the hosts that asked to wait: %s", error->message);
+  else
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, backoffs);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        tidings_fetcher_set_backoff (self->fetcher, key, *(gint64 *) value);
+    }
+
+  for (guint i = 0; i < run->subscriptions->len; i++)
+    {
+      TidingsSubscription *subscription = g_ptr_array_index (run->subscriptions, i);
+
+      if (!subscription->gone)
+        run->total++;
+    }
+  feed_pipeline (run);
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, 0, run->total);
+  run_maybe_finish (run);
+}
+
+/* Orders @subscriptions so that hosts take turns: with a window of feeds in
+ * flight, a run of feeds from one host would leave the per-host cap as the
+ * only limit and most connections idle. Order within a host is kept. */
+static GPtrArray *
+interleave_hosts (GPtrArray *subscriptions)
+{
+  g_autoptr(GHashTable) by_host = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *ordered = g_ptr_array_sized_new (subscriptions->len);
+  gboolean more = TRUE;
+
+  for (guint i = 0; i < subscriptions->len; i++)
+    {
+      TidingsSubscription *subscription = g_ptr_array_index (subscriptions, i);
+      g_autofree char *host = tidings_fetcher_host_of (subscription->url);
+      GPtrArray *queue;
+
+      if (host == NULL)
+        host = g_strdup ("");
+      queue = g_hash_table_lookup (by_host, host);
+      if (queue == NULL)
+        {
+          queue = g_ptr_array_new ();
+          g_ptr_array_add (hosts, queue);
+          g_hash_table_insert (by_host, g_steal_pointer (&host), queue);
+        }
+      g_ptr_array_add (queue, subscription);
+    }
+
+  for (guint round = 0; more; round++)
+    {
+      more = FALSE;
+      for (guint h = 0; h < hosts->len; h++)
+        {
+          GPtrArray *queue = g_ptr_array_index (hosts, h);
+
+          if (round < queue->len)
+            {
+              g_ptr_array_add (ordered, g_ptr_array_index (queue, round));
+              more = TRUE;
+            }
+        }
+    }
+  return ordered;
+}
+
+void
+tidings_refresh_run_async (TidingsRefresh      *self,
+                           GPtrArray           *subscriptions,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  Run *run;
+  guint threads;
+
+  g_return_if_fail (TIDINGS_IS_REFRESH (self));
+  g_return_if_fail (subscriptions != NULL);
+
+  run = g_new0 (Run, 1);
+  run->self = g_object_ref (self);
+  run->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (run->task, tidings_refresh_run_async);
+  run->context = g_main_context_ref_thread_default ();
+  run->owned = g_ptr_array_ref (subscriptions);
+  run->subscriptions = interleave_hosts (subscriptions);
+  run->waiting = g_ptr_array_new ();
+
+  /* Parsing is CPU work: one thread per core, the main context being mostly
+   * idle while it waits on sockets. */
+  threads = CLAMP (g_get_num_processors (), 1, PARSE_THREADS_MAX);
+  run->parse_pool = g_thread_pool_new (parse_job, NULL, (int) threads, FALSE, NULL);
+
+  tidings_store_worker_call_async (self->worker, load_backoffs, NULL, NULL, NULL,
+                                   backoffs_loaded, run);
+}
+
+gboolean
+tidings_refresh_run_finish (TidingsRefresh         *self,
+                            GAsyncResult           *result,
+                            TidingsRefreshSummary  *summary,
+                            GError                **error)
+{
+  Run *run;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  run = g_task_get_task_data (G_TASK (result));
+  if (summary != NULL && run != NULL)
+    *summary = run->summary;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+tidings_refresh_dispose (GObject *object)
+{
+  TidingsRefresh *self = TIDINGS_REFRESH (object);
+
+  g_clear_object (&self->worker);
+  g_clear_object (&self->fetcher);
+
+  G_OBJECT_CLASS (tidings_refresh_parent_class)->dispose (object);
+}
+
+static void
+tidings_refresh_class_init (TidingsRefreshClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tidings_refresh_dispose;
+
+  signals[SIGNAL_FEED_DONE] =
+    g_signal_new ("feed-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+tidings_refresh_init (TidingsRefresh *self)
+{
+  (void) self;
+}
+
+TidingsRefresh *
+tidings_refresh_new (TidingsStoreWorker *worker,
+                     TidingsFetcher     *fetcher)
+{
+  TidingsRefresh *self;
+
+  g_return_val_if_fail (TIDINGS_IS_STORE_WORKER (worker), NULL);
+  g_return_val_if_fail (TIDINGS_IS_FETCHER (fetcher), NULL);
+
+  self = g_object_new (TIDINGS_TYPE_REFRESH, NULL);
+  self->worker = g_object_ref (worker);
+  self->fetcher = g_object_ref (fetcher);
+  return self;
+}

@@ -1,0 +1,77 @@
+/* tidings-refresh.h: fetch, parse and store a set of subscriptions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Fetching runs in the caller's main context through TidingsFetcher, parsing
+ * on a pool of worker threads, and merging on the store's one writer thread,
+ * so nothing here blocks the thread that started it.
+ */
+
+#pragma once
+
+#include "tidings-fetcher.h"
+#include "tidings-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TIDINGS_REFRESH_NEW,        /* new articles arrived */
+  TIDINGS_REFRESH_UPDATED,    /* no new articles, but some changed */
+  TIDINGS_REFRESH_UNCHANGED,  /* 304, same body, or the same articles */
+  TIDINGS_REFRESH_FAILED,     /* error holds the sentence */
+} TidingsRefreshStatus;
+
+typedef struct
+{
+  gint64                subscription_id;
+  char                 *url;        /* the address fetched */
+  char                 *new_url;    /* set after a permanent redirect */
+  char                 *title;
+  TidingsRefreshStatus  status;
+  TidingsMergeStats     stats;
+  char                 *error;
+} TidingsRefreshOutcome;
+
+void tidings_refresh_outcome_free (TidingsRefreshOutcome *outcome);
+
+typedef struct
+{
+  guint feeds;
+  guint failed;
+  guint new_articles;
+  guint updated_articles;
+  guint not_modified;      /* feeds answered 304 or with an unchanged body */
+} TidingsRefreshSummary;
+
+#define TIDINGS_TYPE_REFRESH (tidings_refresh_get_type ())
+G_DECLARE_FINAL_TYPE (TidingsRefresh, tidings_refresh, TIDINGS, REFRESH, GObject)
+
+/* Signals:
+ *   feed-done (TidingsRefreshOutcome *outcome): one subscription finished,
+ *     its result already in the store.
+ *   progress (guint done, guint total) */
+TidingsRefresh *tidings_refresh_new        (TidingsStoreWorker     *worker,
+                                            TidingsFetcher         *fetcher);
+
+/* Refreshes @subscriptions (TidingsSubscription, e.g. from
+ * tidings_store_list_subscriptions(); gone ones are skipped). Completes once
+ * every result is in the store and host back-offs are saved. */
+void            tidings_refresh_run_async  (TidingsRefresh         *self,
+                                            GPtrArray              *subscriptions,
+                                            GCancellable           *cancellable,
+                                            GAsyncReadyCallback     callback,
+                                            gpointer                user_data);
+gboolean        tidings_refresh_run_finish (TidingsRefresh         *self,
+                                            GAsyncResult           *result,
+                                            TidingsRefreshSummary  *summary,
+                                            GError                **error);
+
+/* The sentence for a body that did not parse: "Not a feed: the address
+ * returns an HTML page", "Not a feed: the document is not well-formed XML
+ * (line 3, column 7)", ... */
+char           *tidings_refresh_describe_parse_error (const GError *error,
+                                                      const char   *content_type,
+                                                      GBytes       *body);
+
+G_END_DECLS
