@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# gen-feeds.py: deterministic large feeds for bench/parse
+# gen-feeds.py: deterministic feeds for bench/parse and bench/refresh
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Write a large RSS 2.0, Atom 1.0 and JSON Feed 1.1 document into a folder.
@@ -8,6 +8,10 @@ The same seed always gives the same bytes.  Items carry realistic HTML: paragrap
 absolute and relative links, images, lists, named and numeric entities, and, in a
 few items, script/style elements, on* handlers and javascript: URLs that a
 sanitiser has to remove.  Standard library only.
+
+With --feeds N it writes N small feeds instead, one blog each (NNNN.rss, NNNN.atom and
+NNNN.json in turn, so a third of each), every item with an image: the many-feeds
+case of bench/refresh.
 """
 
 import argparse
@@ -106,22 +110,31 @@ class Generator:
           '<iframe src="https://ads.example/"></iframe>',
         ))
 
-    def item(self, index, start):
+    def figure(self):
+        return '<figure><img src="/images/%s.jpg" alt="%s" width="800" height="450">' \
+               '<figcaption>%s</figcaption></figure>' % (self.rng.choice(self.words),
+                                                        self.words_(2, 5), self.sentence())
+
+    def item(self, index, start, site=SITE, feed=0, serial=None, spacing=37, image=False):
+        """One item; @feed numbers the blog in --feeds mode (0 keeps the single-feed bytes),
+        @serial counts items across feeds, @spacing is minutes between posts."""
         rng = self.rng
         content = [self.block() for _ in range(rng.randint(2, 5))]
-        if index % 47 == 0:
+        if image:
+            content.insert(rng.randint(1, len(content)), self.figure())
+        if (index if serial is None else serial) % 47 == 0:
             content.insert(rng.randrange(len(content) + 1), self.hostile())
-        date = start - datetime.timedelta(minutes=37 * index + rng.randint(0, 30))
+        date = start - datetime.timedelta(minutes=spacing * index + rng.randint(0, 30))
         slug = '%s-%s-%d' % (rng.choice(self.words), rng.choice(self.words), index)
         enclosure = None
         if rng.random() < 0.3:
             mime, ext = rng.choice(MEDIA)
-            enclosure = ('%s/media/%s%s' % (SITE, slug, ext), mime, rng.randint(10_000, 90_000_000))
+            enclosure = ('%s/media/%s%s' % (site, slug, ext), mime, rng.randint(10_000, 90_000_000))
         return {
           'index': index,
           'title': self.words_(3, 9).capitalize() + rng.choice(('', ' &amp; more', ' — part 2')),
-          'link': '%s/posts/%s' % (SITE, slug),
-          'guid': 'urn:uuid:%08x-0000-4000-8000-%012x' % (index, rng.getrandbits(48)),
+          'link': '%s/posts/%s' % (site, slug),
+          'guid': 'urn:uuid:%08x-%04x-4000-8000-%012x' % (index, feed, rng.getrandbits(48)),
           'date': date,
           'author': rng.choice(AUTHORS),
           'categories': rng.sample(CATEGORIES, rng.randint(1, 4)),
@@ -135,16 +148,16 @@ def text_of_title(title):
     return title.replace('&amp;', '&')
 
 
-def write_rss(path, items):
+def write_rss(path, items, title='Tidings benchmark (RSS 2.0)', site=SITE):
     with open(path, 'w', encoding='utf-8') as out:
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                   '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
                   ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
                   ' xmlns:atom="http://www.w3.org/2005/Atom">\n<channel>\n'
-                  '<title>Tidings benchmark (RSS 2.0)</title>\n<link>%s/</link>\n'
+                  '<title>%s</title>\n<link>%s/</link>\n'
                   '<atom:link rel="self" href="%s/feed.rss" type="application/rss+xml"/>\n'
                   '<description>A large generated feed</description>\n<language>en</language>\n'
-                  % (SITE, SITE))
+                  % (escape(title), site, site))
         for it in items:
             out.write('<item>\n<title>%s</title>\n<link>%s</link>\n'
                       '<guid isPermaLink="false">%s</guid>\n<pubDate>%s</pubDate>\n'
@@ -161,14 +174,15 @@ def write_rss(path, items):
         out.write('</channel>\n</rss>\n')
 
 
-def write_atom(path, items):
+def write_atom(path, items, title='Tidings benchmark (Atom 1.0)', site=SITE):
     with open(path, 'w', encoding='utf-8') as out:
         out.write('<?xml version="1.0" encoding="utf-8"?>\n'
                   '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n'
-                  '<title>Tidings benchmark (Atom 1.0)</title>\n<id>%s/</id>\n'
+                  '<title>%s</title>\n<id>%s/</id>\n'
                   '<link href="%s/"/>\n<link rel="self" href="%s/feed.atom"/>\n'
                   '<updated>%s</updated>\n<author><name>Benchmark</name></author>\n'
-                  % (SITE, SITE, SITE, items[0]['date'].strftime('%Y-%m-%dT%H:%M:%SZ')))
+                  % (escape(title), site, site, site,
+                     items[0]['date'].strftime('%Y-%m-%dT%H:%M:%SZ')))
         for it in items:
             stamp = it['date'].strftime('%Y-%m-%dT%H:%M:%SZ')
             out.write('<entry>\n<title type="html">%s</title>\n<id>%s</id>\n'
@@ -185,16 +199,16 @@ def write_atom(path, items):
             out.write('<summary type="html">%s</summary>\n' % escape('<p>%s</p>' % it['summary']))
             # Escaped summary, CDATA content: both forms are common in the wild.
             out.write('<content type="html" xml:base="%s/posts/"><![CDATA[%s]]></content>\n'
-                      '</entry>\n' % (SITE, it['content']))
+                      '</entry>\n' % (site, it['content']))
         out.write('</feed>\n')
 
 
-def write_json(path, items):
+def write_json(path, items, title='Tidings benchmark (JSON Feed 1.1)', site=SITE):
     feed = {
       'version': 'https://jsonfeed.org/version/1.1',
-      'title': 'Tidings benchmark (JSON Feed 1.1)',
-      'home_page_url': SITE + '/',
-      'feed_url': SITE + '/feed.json',
+      'title': title,
+      'home_page_url': site + '/',
+      'feed_url': site + '/feed.json',
       'language': 'en',
       'items': [],
     }
@@ -219,17 +233,50 @@ def write_json(path, items):
         out.write('\n')
 
 
+def write_many(outdir, generator, start, feeds, items_per_feed):
+    """Write @feeds small blogs, formats in turn, each file's mtime its newest item."""
+    writers = (('rss', write_rss), ('atom', write_atom), ('json', write_json))
+    rng = generator.rng
+    total = 0
+    for feed in range(feeds):
+        ext, writer = writers[feed % 3]
+        name = rng.choice(generator.words)
+        site = 'https://%s%d.example.org' % (name, feed)
+        title = rng.choice(('%s on %s', 'Notes from %s about %s', '%s writes: %s')) % (
+            rng.choice(AUTHORS), generator.words_(1, 3))
+        newest = start - datetime.timedelta(minutes=rng.randint(0, 60 * 24 * 30))
+        spacing = rng.randint(6 * 60, 5 * 24 * 60)
+        items = [generator.item(i, newest, site=site, feed=feed,
+                                serial=feed * items_per_feed + i, spacing=spacing, image=True)
+                 for i in range(items_per_feed)]
+        path = os.path.join(outdir, '%04d.%s' % (feed, ext))
+        writer(path, items, title=title, site=site)
+        stamp = items[0]['date'].timestamp()
+        os.utime(path, (stamp, stamp))
+        total += os.path.getsize(path)
+    print('%d feeds (%d RSS 2.0, %d Atom 1.0, %d JSON Feed 1.1), %d items each, %.1f MB'
+          % (feeds, (feeds + 2) // 3, (feeds + 1) // 3, feeds // 3, items_per_feed, total / 1e6),
+          file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('outdir', help='folder to write feed.rss, feed.atom and feed.json into')
-    parser.add_argument('--items', type=int, default=20000, help='items per feed (20000)')
+    parser.add_argument('--items', type=int, help='items per feed (20000; 20 with --feeds)')
+    parser.add_argument('--feeds', type=int, default=0,
+                        help='write this many small feeds NNNN.rss/.atom/.json instead')
     parser.add_argument('--seed', type=int, default=20240601, help='random seed')
     args = parser.parse_args()
 
     generator = Generator(args.seed)
     start = datetime.datetime(2024, 6, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
-    items = [generator.item(i, start) for i in range(args.items)]
     os.makedirs(args.outdir, exist_ok=True)
+    if args.feeds > 0:
+        write_many(args.outdir, generator, start, args.feeds, args.items or 20)
+        return 0
+
+    count = args.items or 20000
+    items = [generator.item(i, start) for i in range(count)]
     outputs = (('feed.rss', write_rss), ('feed.atom', write_atom), ('feed.json', write_json))
     for name, writer in outputs:
         path = os.path.join(args.outdir, name)
