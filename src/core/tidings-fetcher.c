@@ -491,17 +491,31 @@ end_hop (Job      *job,
 }
 
 static void
+release_slot (TidingsFetcher *self,
+              Host           *host)
+{
+  g_assert (host->running > 0 && self->running > 0);
+  host->running--;
+  self->running--;
+
+  /* The slot goes to the same host first when it has more waiting: its
+   * connection is open and idle now, and reusing it saves a TCP (and TLS)
+   * handshake. The per-host cap still bounds what one host can take. */
+  if (host->waiting.length > 0 && host->running < self->options.max_per_host)
+    {
+      host_unready (self, host);
+      g_queue_push_head_link (&self->ready, &host->ready_link);
+      host->ready = TRUE;
+    }
+}
+
+static void
 job_release_slot (Job *job)
 {
-  TidingsFetcher *self = job->self;
-
   if (!job->running)
     return;
   job->running = FALSE;
-  g_assert (job->host->running > 0 && self->running > 0);
-  job->host->running--;
-  self->running--;
-  host_make_ready (self, job->host);
+  release_slot (job->self, job->host);
 }
 
 static void

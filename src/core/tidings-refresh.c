@@ -27,6 +27,8 @@
  * stage; without a window, a thousand parsed feeds would pile up in memory
  * waiting for it. The fetcher's own caps (8 at once) sit inside this. */
 #define PIPELINE_WINDOW 48
+/* Feeds of one host handed over together (see interleave_hosts()). */
+#define HOST_RUN 6
 
 struct _TidingsRefresh
 {
@@ -575,9 +577,11 @@ backoffs_loaded (GObject      *source,
   run_maybe_finish (run);
 }
 
-/* Orders @subscriptions so that hosts take turns: with a window of feeds in
- * flight, a run of feeds from one host would leave the per-host cap as the
- * only limit and most connections idle. Order within a host is kept. */
+/* Orders @subscriptions so that hosts take turns, a few feeds at a time:
+ * turns, because with a window of feeds in flight a long run of one host
+ * would leave the per-host cap as the only limit and most connections idle;
+ * a few at a time, so that the fetcher can send them down one kept-alive
+ * connection. Order within a host is kept. */
 static GPtrArray *
 interleave_hosts (GPtrArray *subscriptions)
 {
@@ -604,16 +608,16 @@ interleave_hosts (GPtrArray *subscriptions)
       g_ptr_array_add (queue, subscription);
     }
 
-  for (guint round = 0; more; round++)
+  for (guint start = 0; more; start += HOST_RUN)
     {
       more = FALSE;
       for (guint h = 0; h < hosts->len; h++)
         {
           GPtrArray *queue = g_ptr_array_index (hosts, h);
 
-          if (round < queue->len)
+          for (guint i = start; i < MIN (start + HOST_RUN, queue->len); i++)
             {
-              g_ptr_array_add (ordered, g_ptr_array_index (queue, round));
+              g_ptr_array_add (ordered, g_ptr_array_index (queue, i));
               more = TRUE;
             }
         }
