@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tidings-discover.h"
+#include "tidings-test-discover.h"
 
 static GPtrArray *
 scan_fixture (const char *name,
@@ -23,16 +24,6 @@ scan_fixture (const char *name,
   g_assert_nonnull (links);
   return links;
 }
-
-#define assert_link(links, index, url_, title_, mime_) \
-  G_STMT_START { \
-    TidingsFeedLink *_link; \
-    g_assert_cmpuint (index, <, (links)->len); \
-    _link = (links)->pdata[index]; \
-    g_assert_cmpstr (_link->url, ==, url_); \
-    g_assert_cmpstr (_link->title, ==, title_); \
-    g_assert_cmpstr (_link->mime_type, ==, mime_); \
-  } G_STMT_END
 
 static void
 test_wordpress (void)

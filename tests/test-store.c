@@ -213,17 +213,33 @@ apply (TidingsStore      *store,
     g_assert_cmpuint (_stats.unchanged, ==, (s)); \
   } G_STMT_END
 
+/* Checks what the last call failed with, and clears it for the next. */
+#define assert_store_error(error, code) \
+  G_STMT_START { \
+    g_assert_error ((error), TIDINGS_STORE_ERROR, (code)); \
+    g_clear_error (&(error)); \
+  } G_STMT_END
+
+static gint64
+add_feed (TidingsStore *store,
+          const char   *url,
+          const char   *title,
+          gint64        section_id)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = tidings_store_add_subscription (store, url, title, section_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
 static gint64
 add_subscription (TidingsStore *store,
                   const char   *url,
                   gint64        section_id)
 {
-  g_autoptr(GError) error = NULL;
-  gint64 id = tidings_store_add_subscription (store, url, NULL, section_id, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
+  return add_feed (store, url, NULL, section_id);
 }
 
 static gint64
@@ -257,6 +273,75 @@ article_id (TidingsStore *store,
     id = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
   return id;
+}
+
+static void
+set_read (TidingsStore *store,
+          gint64        subscription_id,
+          const char   *guid,
+          gboolean      read)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tidings_store_set_read (store, article_id (store, subscription_id, guid), read,
+                                         &error));
+  g_assert_no_error (error);
+}
+
+static void
+set_starred (TidingsStore *store,
+             gint64        subscription_id,
+             const char   *guid)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tidings_store_set_starred (store, article_id (store, subscription_id, guid), TRUE,
+                                            &error));
+  g_assert_no_error (error);
+}
+
+static void
+mark_read (TidingsStore              *store,
+           const TidingsArticleQuery *q)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tidings_store_mark_read (store, q, &error));
+  g_assert_no_error (error);
+}
+
+static TidingsSubscription *
+get_subscription (TidingsStore *store,
+                  gint64        id)
+{
+  g_autoptr(GError) error = NULL;
+  TidingsSubscription *subscription = tidings_store_get_subscription (store, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (subscription);
+  return subscription;
+}
+
+/* Applies @update and reads back what its subscription holds then. */
+static TidingsSubscription *
+apply_and_get (TidingsStore      *store,
+               TidingsFeedUpdate *update)
+{
+  gint64 id = update->subscription_id;
+
+  apply (store, update);
+  return get_subscription (store, id);
+}
+
+/* What a fetch that brought no new body (not modified, or failed) leaves. */
+static TidingsFeedUpdate *
+bare_update (gint64 subscription_id,
+             gint64 fetched_at)
+{
+  TidingsFeedUpdate *update = tidings_feed_update_new (subscription_id);
+
+  update->fetched_at = fetched_at;
+  return update;
 }
 
 static GPtrArray *
@@ -318,6 +403,25 @@ query_guids (TidingsStore              *store,
     g_assert_cmpstr (_guids, ==, (expected)); \
   } G_STMT_END
 
+/* A list and the guids it must show, for tables of cases. */
+typedef struct
+{
+  TidingsArticleQuery query;
+  const char         *expected;
+} QueryCase;
+
+static void
+assert_queries (TidingsStore    *store,
+                const QueryCase *cases,
+                gsize            n_cases)
+{
+  for (gsize i = 0; i < n_cases; i++)
+    {
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      assert_query (store, &cases[i].query, cases[i].expected);
+    }
+}
+
 static GBytes *
 read_file (const char *path)
 {
@@ -375,7 +479,6 @@ test_open_create (void)
                                                 NULL);
   g_autofree char *journal = NULL;
   g_autoptr(TidingsStore) store = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_assert_cmpstr (path, ==, expected);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -498,7 +601,6 @@ static void
 fill_library (TidingsStore *store,
               gint64        now)
 {
-  g_autoptr(GError) error = NULL;
   gint64 section = add_section (store, "News", 0);
   gint64 feed = add_subscription (store, "https://news.example/feed", section);
 
@@ -507,10 +609,8 @@ fill_library (TidingsStore *store,
                             new_item ("b", "Fog warning", "<p>Low visibility</p>", now - 2 * HOUR),
                             new_item ("c", "Market day", "<p>Fish and bread</p>", now - 3 * HOUR),
                             NULL));
-  tidings_store_set_read (store, article_id (store, feed, "a"), TRUE, &error);
-  g_assert_no_error (error);
-  tidings_store_set_starred (store, article_id (store, feed, "b"), TRUE, &error);
-  g_assert_no_error (error);
+  set_read (store, feed, "a", TRUE);
+  set_starred (store, feed, "b");
 }
 
 static void
@@ -745,14 +845,11 @@ test_sections (void)
 
   /* One level only, and real parents. */
   g_assert_cmpint (tidings_store_add_section (store, "Deep", linux_section, &error), ==, 0);
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
   g_assert_cmpint (tidings_store_add_section (store, "Orphan", 999, &error), ==, 0);
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
   g_assert_cmpint (tidings_store_add_section (store, "", 0, &error), ==, 0);
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
 
   /* One name once per parent. */
   g_assert_cmpint (tidings_store_add_section (store, "News", 0, &error), ==, 0);
@@ -767,11 +864,9 @@ test_sections (void)
   g_assert_true (tidings_store_rename_section (store, kernel, "Kernel", &error));
   g_assert_no_error (error);
   g_assert_false (tidings_store_rename_section (store, kernel, "Linux", &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_EXISTS);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_EXISTS);
   g_assert_false (tidings_store_rename_section (store, 999, "X", &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
   assert_sections (store, "News Tech >Linux >Kernel");
 
   /* Moving within the top level and between parents. */
@@ -793,24 +888,19 @@ test_sections (void)
 
   /* A parent cannot become a child, nor go inside itself or a child. */
   g_assert_false (tidings_store_move_section (store, tech, sport, 0, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
   g_assert_false (tidings_store_move_section (store, sport, sport, 0, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
   g_assert_false (tidings_store_move_section (store, linux_section, kernel, 0, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
   g_assert_false (tidings_store_move_section (store, 999, 0, 0, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
   assert_sections (store, "Sport >News Tech >Kernel >Linux");
 
   /* A name taken in the new parent. */
   add_section (store, "Linux", sport);
   g_assert_false (tidings_store_move_section (store, linux_section, sport, 0, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_EXISTS);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_EXISTS);
   assert_sections (store, "Sport >News >Linux Tech >Kernel >Linux");
 
   /* Removing a section takes its children and their subscriptions. */
@@ -827,14 +917,12 @@ test_sections (void)
     g_assert_no_error (error);
     assert_sections (store, "Sport >News >Linux");
     g_assert_null (tidings_store_get_subscription (store, feed, &error));
-    g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-    g_clear_error (&error);
+    assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
     g_assert_cmpint (sql_int (store, "SELECT count(*) FROM articles"), ==, 1);
     check_counts (store);
   }
   g_assert_false (tidings_store_remove_section (store, tech, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
   g_assert_true (tidings_store_remove_section (store, news, &error));
   assert_sections (store, "Sport >Linux");
 }
@@ -869,12 +957,9 @@ add_titled (TidingsStore *store,
             const char   *title,
             gint64        section_id)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = g_strdup_printf ("https://%s.example/feed", title);
-  gint64 id = tidings_store_add_subscription (store, url, title, section_id, &error);
 
-  g_assert_no_error (error);
-  return id;
+  return add_feed (store, url, title, section_id);
 }
 
 static void
@@ -903,12 +988,10 @@ test_subscriptions (void)
   g_assert_nonnull (strstr (error->message, "https://a.example/feed"));
   g_clear_error (&error);
   g_assert_cmpint (tidings_store_add_subscription (store, "", NULL, 0, &error), ==, 0);
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
   g_assert_cmpint (tidings_store_add_subscription (store, "https://x.example/", NULL, 999,
                                                    &error), ==, 0);
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
 
   found = tidings_store_find_subscription (store, "https://b.example/feed");
   g_assert_nonnull (found);
@@ -921,8 +1004,7 @@ test_subscriptions (void)
   g_assert_false (found->gone);
   g_assert_null (tidings_store_find_subscription (store, "https://nowhere.example/"));
   g_assert_null (tidings_store_get_subscription (store, 999, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
 
   /* The user's title stays over the feed's; clearing it shows the feed's. */
   g_assert_true (tidings_store_rename_subscription (store, a, "Mine", &error));
@@ -935,20 +1017,19 @@ test_subscriptions (void)
     apply (store, update);
   }
   {
-    g_autoptr(TidingsSubscription) sub = tidings_store_get_subscription (store, a, &error);
+    g_autoptr(TidingsSubscription) sub = get_subscription (store, a);
 
     g_assert_cmpstr (sub->title, ==, "Mine");
   }
   g_assert_true (tidings_store_rename_subscription (store, a, NULL, &error));
   {
-    g_autoptr(TidingsSubscription) sub = tidings_store_get_subscription (store, a, &error);
+    g_autoptr(TidingsSubscription) sub = get_subscription (store, a);
 
     g_assert_cmpstr (sub->title, ==, "Feed's own");
   }
   g_assert_true (tidings_store_rename_subscription (store, a, "a", &error));
   g_assert_false (tidings_store_rename_subscription (store, 999, "x", &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
 
   /* Moving keeps positions 0..n-1 on both sides. */
   g_assert_true (tidings_store_move_subscription (store, e, linux_section, 0, &error));
@@ -961,28 +1042,24 @@ test_subscriptions (void)
   g_assert_true (tidings_store_move_subscription (store, c, 0, 0, &error));
   assert_subscriptions (store, "c@0 d@0 a@1 e@0 b@1");
   g_assert_false (tidings_store_move_subscription (store, c, 999, 0, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
   g_assert_false (tidings_store_move_subscription (store, 999, 0, 0, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
 
   /* Settings. */
   g_assert_true (tidings_store_set_subscription_settings (store, b, 50, 30, 90, &error));
   g_assert_no_error (error);
   {
-    g_autoptr(TidingsSubscription) sub = tidings_store_get_subscription (store, b, &error);
+    g_autoptr(TidingsSubscription) sub = get_subscription (store, b);
 
     g_assert_cmpint (sub->retention_count, ==, 50);
     g_assert_cmpint (sub->retention_days, ==, 30);
     g_assert_cmpint (sub->interval_minutes, ==, 90);
   }
   g_assert_false (tidings_store_set_subscription_settings (store, b, -2, 30, 90, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
   g_assert_false (tidings_store_set_subscription_settings (store, 999, 1, 1, 1, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
 
   /* Removing takes the articles and tombstones along. */
   {
@@ -1001,8 +1078,7 @@ test_subscriptions (void)
     check_counts (store);
   }
   g_assert_false (tidings_store_remove_subscription (store, e, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
 }
 
 /* ---- Merging ---- */
@@ -1036,9 +1112,8 @@ test_merge (void)
     g_assert_cmpint (a->subscription_id, ==, feed);
   }
 
-  g_assert_true (tidings_store_set_read (store, article_id (store, feed, "a"), TRUE, &error));
-  g_assert_true (tidings_store_set_starred (store, article_id (store, feed, "b"), TRUE, &error));
-  g_assert_no_error (error);
+  set_read (store, feed, "a", TRUE);
+  set_starred (store, feed, "b");
   read_at = sql_int (store, "SELECT read_at FROM article_states WHERE article_id = %"
                      G_GINT64_FORMAT, article_id (store, feed, "a"));
   g_assert_cmpint (read_at, >, 0);
@@ -1123,8 +1198,7 @@ test_merge (void)
                                                       NULL);
 
     g_assert_false (tidings_store_apply_update (store, update, NULL, &error));
-    g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-    g_clear_error (&error);
+    assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
     g_assert_cmpint (sql_int (store, "SELECT count(*) FROM articles WHERE guid = 'z'"), ==, 0);
   }
 }
@@ -1304,11 +1378,9 @@ test_merge_deleted_not_resurrected (void)
   g_assert_true (tidings_store_delete_article (store, c, &error));
   g_assert_no_error (error);
   g_assert_null (tidings_store_get_article (store, c, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
   g_assert_false (tidings_store_delete_article (store, c, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
   check_counts (store);
 
   /* Listed again, changed or not: it stays deleted, in this feed only. */
@@ -1336,7 +1408,6 @@ static void
 test_merge_fetch_state (void)
 {
   g_autoptr(TidingsStore) store = open_default ();
-  g_autoptr(GError) error = NULL;
   gint64 feed = add_subscription (store, "https://state.example/feed", 0);
   gint64 taken = add_subscription (store, "https://taken.example/feed", 0);
   gint64 t = g_get_real_time ();
@@ -1355,8 +1426,7 @@ test_merge_fetch_state (void)
   update->feed->home_page_url = g_strdup ("https://state.example/");
   update->feed->icon = g_strdup ("https://state.example/banner.png");
   update->feed->favicon = g_strdup ("https://state.example/favicon.ico");
-  apply (store, update);
-  sub = tidings_store_get_subscription (store, feed, &error);
+  sub = apply_and_get (store, update);
   g_assert_cmpstr (sub->etag, ==, "\"v1\"");
   g_assert_cmpstr (sub->last_modified, ==, "Mon, 03 Jun 2024 10:00:00 GMT");
   g_assert_cmpstr (sub->content_hash, ==, "hash1");
@@ -1373,11 +1443,9 @@ test_merge_fetch_state (void)
   tidings_subscription_free (sub);
 
   /* Not modified: NULL strings keep what is stored. */
-  update = tidings_feed_update_new (feed);
-  update->fetched_at = t + HOUR;
+  update = bare_update (feed, t + HOUR);
   update->next_poll = t + 2 * HOUR;
-  apply (store, update);
-  sub = tidings_store_get_subscription (store, feed, &error);
+  sub = apply_and_get (store, update);
   g_assert_cmpstr (sub->etag, ==, "\"v1\"");
   g_assert_cmpstr (sub->content_hash, ==, "hash1");
   g_assert_cmpstr (sub->title, ==, "State News");
@@ -1388,11 +1456,9 @@ test_merge_fetch_state (void)
   tidings_subscription_free (sub);
 
   /* A failure: the error and its time; the last success stays. */
-  update = tidings_feed_update_new (feed);
-  update->fetched_at = t + 2 * HOUR;
+  update = bare_update (feed, t + 2 * HOUR);
   update->error = g_strdup ("The server took longer than 30 s to answer");
-  apply (store, update);
-  sub = tidings_store_get_subscription (store, feed, &error);
+  sub = apply_and_get (store, update);
   g_assert_cmpstr (sub->last_error, ==, "The server took longer than 30 s to answer");
   g_assert_cmpint (sub->last_error_time, ==, t + 2 * HOUR);
   g_assert_cmpint (sub->last_success, ==, t + HOUR);
@@ -1401,25 +1467,19 @@ test_merge_fetch_state (void)
   tidings_subscription_free (sub);
 
   /* Gone, and still gone after another failure... */
-  update = tidings_feed_update_new (feed);
-  update->fetched_at = t + 3 * HOUR;
+  update = bare_update (feed, t + 3 * HOUR);
   update->error = g_strdup ("The feed is gone (410)");
   update->gone = TRUE;
   apply (store, update);
-  update = tidings_feed_update_new (feed);
-  update->fetched_at = t + 4 * HOUR;
+  update = bare_update (feed, t + 4 * HOUR);
   update->error = g_strdup ("Cannot reach state.example");
-  apply (store, update);
-  sub = tidings_store_get_subscription (store, feed, &error);
+  sub = apply_and_get (store, update);
   g_assert_true (sub->gone);
   g_assert_cmpstr (sub->last_error, ==, "Cannot reach state.example");
   tidings_subscription_free (sub);
 
   /* ...until a fetch works, which clears the error too. */
-  update = tidings_feed_update_new (feed);
-  update->fetched_at = t + 5 * HOUR;
-  apply (store, update);
-  sub = tidings_store_get_subscription (store, feed, &error);
+  sub = apply_and_get (store, bare_update (feed, t + 5 * HOUR));
   g_assert_false (sub->gone);
   g_assert_null (sub->last_error);
   g_assert_cmpint (sub->last_error_time, ==, t + 4 * HOUR);
@@ -1427,8 +1487,7 @@ test_merge_fetch_state (void)
   tidings_subscription_free (sub);
 
   /* A permanent redirect moves the subscription... */
-  update = tidings_feed_update_new (feed);
-  update->fetched_at = t + 6 * HOUR;
+  update = bare_update (feed, t + 6 * HOUR);
   update->new_url = g_strdup ("https://state.example/new-feed");
   apply (store, update);
   g_assert_null (tidings_store_find_subscription (store, "https://state.example/feed"));
@@ -1438,18 +1497,15 @@ test_merge_fetch_state (void)
   tidings_subscription_free (sub);
 
   /* ...unless another subscription has that address already. */
-  update = tidings_feed_update_new (feed);
-  update->fetched_at = t + 7 * HOUR;
+  update = bare_update (feed, t + 7 * HOUR);
   update->new_url = g_strdup ("https://taken.example/feed");
-  apply (store, update);
-  sub = tidings_store_get_subscription (store, feed, &error);
+  sub = apply_and_get (store, update);
   g_assert_cmpstr (sub->url, ==, "https://state.example/new-feed");
   g_assert_cmpint (sub->last_fetch, ==, t + 7 * HOUR);
   tidings_subscription_free (sub);
-  sub = tidings_store_get_subscription (store, taken, &error);
+  sub = get_subscription (store, taken);
   g_assert_cmpstr (sub->url, ==, "https://taken.example/feed");
   tidings_subscription_free (sub);
-  g_assert_no_error (error);
   check_counts (store);
 }
 
@@ -1488,10 +1544,9 @@ test_retention (void)
   aged = retention_feed (store, "https://aged.example/", now, 10);
   global = retention_feed (store, "https://global.example/", now, 10);
   kept = retention_feed (store, "https://kept.example/", now, 10);
-  tidings_store_set_read (store, article_id (store, counted, "9"), TRUE, &error);
-  tidings_store_set_starred (store, article_id (store, counted, "8"), TRUE, &error);
-  tidings_store_set_starred (store, article_id (store, aged, "9"), TRUE, &error);
-  g_assert_no_error (error);
+  set_read (store, counted, "9", TRUE);
+  set_starred (store, counted, "8");
+  set_starred (store, aged, "9");
 
   /* Nothing set: everything stays. */
   g_assert_true (tidings_store_apply_retention (store, now, &removed, &error));
@@ -1604,7 +1659,6 @@ today_midnight (void)
 static void
 library_init (Library *lib)
 {
-  g_autoptr(GError) error = NULL;
   gint64 yesterday;
 
   lib->store = open_default ();
@@ -1641,11 +1695,8 @@ library_init (Library *lib)
                                  new_item ("l-new-old", "Archive", "<p>From the archive</p>",
                                            yesterday - 10 * DAY),
                                  NULL));
-  tidings_store_set_starred (lib->store, article_id (lib->store, lib->daily, "d2"), TRUE,
-                             &error);
-  tidings_store_set_starred (lib->store, article_id (lib->store, lib->gadgets, "g1"), TRUE,
-                             &error);
-  g_assert_no_error (error);
+  set_starred (lib->store, lib->daily, "d2");
+  set_starred (lib->store, lib->gadgets, "g1");
   check_counts (lib->store);
 }
 
@@ -1659,49 +1710,39 @@ static void
 test_query_scopes (void)
 {
   Library lib;
-  TidingsArticleQuery q = { TIDINGS_SCOPE_ALL, };
 
   library_init (&lib);
+  {
+    const QueryCase cases[] = {
+      /* Newest first, oldest first. */
+      { { TIDINGS_SCOPE_ALL }, "d3 t1 d2 d1 g1 l-new-old" },
+      { { TIDINGS_SCOPE_ALL, .oldest_first = TRUE }, "l-new-old g1 d1 d2 t1 d3" },
+      { { TIDINGS_SCOPE_STARRED }, "d2 g1" },
+      { { TIDINGS_SCOPE_TODAY }, "d3 l-new-old" },
+      { { TIDINGS_SCOPE_SECTION, lib.news }, "d3 t1 d2 d1" },
+      { { TIDINGS_SCOPE_SECTION, lib.local }, "t1" },
+      { { TIDINGS_SCOPE_SECTION, 999 }, "" },
+      { { TIDINGS_SCOPE_SUBSCRIPTION, lib.daily }, "d3 d2 d1" },
+      { { TIDINGS_SCOPE_SUBSCRIPTION, lib.daily, .oldest_first = TRUE }, "d1 d2 d3" },
+    };
 
-  /* Newest first, oldest first. */
-  assert_query (lib.store, &q, "d3 t1 d2 d1 g1 l-new-old");
-  q.oldest_first = TRUE;
-  assert_query (lib.store, &q, "l-new-old g1 d1 d2 t1 d3");
-  q.oldest_first = FALSE;
-
-  q.kind = TIDINGS_SCOPE_STARRED;
-  assert_query (lib.store, &q, "d2 g1");
-  q.kind = TIDINGS_SCOPE_TODAY;
-  assert_query (lib.store, &q, "d3 l-new-old");
-  q.kind = TIDINGS_SCOPE_SECTION;
-  q.id = lib.news;
-  assert_query (lib.store, &q, "d3 t1 d2 d1");
-  q.id = lib.local;
-  assert_query (lib.store, &q, "t1");
-  q.id = 999;
-  assert_query (lib.store, &q, "");
-  q.kind = TIDINGS_SCOPE_SUBSCRIPTION;
-  q.id = lib.daily;
-  assert_query (lib.store, &q, "d3 d2 d1");
-  q.oldest_first = TRUE;
-  assert_query (lib.store, &q, "d1 d2 d3");
-  q.oldest_first = FALSE;
+    assert_queries (lib.store, cases, G_N_ELEMENTS (cases));
+  }
 
   /* Read ones leave the unread lists. */
-  tidings_store_set_read (lib.store, article_id (lib.store, lib.daily, "d2"), TRUE, NULL);
-  tidings_store_set_read (lib.store, article_id (lib.store, lib.town, "t1"), TRUE, NULL);
-  q.kind = TIDINGS_SCOPE_UNREAD;
-  assert_query (lib.store, &q, "d3 d1 g1 l-new-old");
-  q.kind = TIDINGS_SCOPE_SECTION;
-  q.id = lib.news;
-  q.unread_only = TRUE;
-  assert_query (lib.store, &q, "d3 d1");
-  q.kind = TIDINGS_SCOPE_STARRED;
-  assert_query (lib.store, &q, "g1");
-  q.kind = TIDINGS_SCOPE_TODAY;
-  assert_query (lib.store, &q, "d3 l-new-old");
-  q.kind = TIDINGS_SCOPE_ALL;
-  assert_query (lib.store, &q, "d3 d1 g1 l-new-old");
+  set_read (lib.store, lib.daily, "d2", TRUE);
+  set_read (lib.store, lib.town, "t1", TRUE);
+  {
+    const QueryCase cases[] = {
+      { { TIDINGS_SCOPE_UNREAD }, "d3 d1 g1 l-new-old" },
+      { { TIDINGS_SCOPE_SECTION, lib.news, .unread_only = TRUE }, "d3 d1" },
+      { { TIDINGS_SCOPE_STARRED, .unread_only = TRUE }, "g1" },
+      { { TIDINGS_SCOPE_TODAY, .unread_only = TRUE }, "d3 l-new-old" },
+      { { TIDINGS_SCOPE_ALL, .unread_only = TRUE }, "d3 d1 g1 l-new-old" },
+    };
+
+    assert_queries (lib.store, cases, G_N_ELEMENTS (cases));
+  }
 
   /* Paging. */
   {
@@ -1726,8 +1767,7 @@ test_query_scopes (void)
     guint n;
 
     g_assert_null (tidings_store_query_articles (lib.store, &bad, 0, 10, &error));
-    g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-    g_clear_error (&error);
+    assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
     g_assert_false (tidings_store_count_articles (lib.store, &bad, &n, &error));
     g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
   }
@@ -1738,7 +1778,6 @@ static void
 test_query_search (void)
 {
   Library lib;
-  TidingsArticleQuery q = { TIDINGS_SCOPE_ALL, };
   static const char *const hostile[] = {
     "\"", "\"\"", "*", "NEAR(", "NEAR(a b", "-", "- -harbour", "harbour\" OR \"phone",
     "title:phone", "{title}: x", "^harbour", "AND", "OR OR", "NOT", ")", "(", "'", "\\",
@@ -1746,36 +1785,26 @@ test_query_search (void)
   };
 
   library_init (&lib);
+  {
+    const QueryCase cases[] = {
+      /* Words are prefixes, all of them must match, accents do not matter. */
+      { { TIDINGS_SCOPE_ALL, .search = "harbour" }, "t1 d1 g1" },
+      { { TIDINGS_SCOPE_ALL, .search = "harb" }, "t1 d1 g1" },
+      { { TIDINGS_SCOPE_ALL, .search = "  Harbour   PLANS " }, "t1" },
+      { { TIDINGS_SCOPE_ALL, .search = "cafe" }, "d2" },
+      { { TIDINGS_SCOPE_ALL, .search = "café prices" }, "d2" },
+      { { TIDINGS_SCOPE_ALL, .search = "harbour zebra" }, "" },
+      /* Together with scopes. */
+      { { TIDINGS_SCOPE_SECTION, lib.news, .search = "harbour" }, "t1 d1" },
+      { { TIDINGS_SCOPE_STARRED, .search = "harbour" }, "g1" },
+      { { TIDINGS_SCOPE_SUBSCRIPTION, lib.gadgets, .search = "harbour" }, "g1" },
+    };
+    TidingsArticleQuery unread = { TIDINGS_SCOPE_ALL, .unread_only = TRUE, .search = "harbour" };
 
-  /* Words are prefixes, all of them must match, accents do not matter. */
-  q.search = "harbour";
-  assert_query (lib.store, &q, "t1 d1 g1");
-  q.search = "harb";
-  assert_query (lib.store, &q, "t1 d1 g1");
-  q.search = "  Harbour   PLANS ";
-  assert_query (lib.store, &q, "t1");
-  q.search = "cafe";
-  assert_query (lib.store, &q, "d2");
-  q.search = "café prices";
-  assert_query (lib.store, &q, "d2");
-  q.search = "harbour zebra";
-  assert_query (lib.store, &q, "");
-
-  /* Together with scopes. */
-  q.search = "harbour";
-  q.kind = TIDINGS_SCOPE_SECTION;
-  q.id = lib.news;
-  assert_query (lib.store, &q, "t1 d1");
-  q.kind = TIDINGS_SCOPE_STARRED;
-  assert_query (lib.store, &q, "g1");
-  q.kind = TIDINGS_SCOPE_SUBSCRIPTION;
-  q.id = lib.gadgets;
-  assert_query (lib.store, &q, "g1");
-  q.kind = TIDINGS_SCOPE_ALL;
-  q.unread_only = TRUE;
-  tidings_store_set_read (lib.store, article_id (lib.store, lib.town, "t1"), TRUE, NULL);
-  assert_query (lib.store, &q, "d1 g1");
-  q.unread_only = FALSE;
+    assert_queries (lib.store, cases, G_N_ELEMENTS (cases));
+    set_read (lib.store, lib.town, "t1", TRUE);
+    assert_query (lib.store, &unread, "d1 g1");
+  }
 
   /* Many matches or few, the same answers. */
   {
@@ -1805,9 +1834,9 @@ test_query_search (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) rows = NULL;
+      TidingsArticleQuery q = { TIDINGS_SCOPE_ALL, .search = hostile[i] };
       guint n = 0;
 
-      q.search = hostile[i];
       rows = tidings_store_query_articles (lib.store, &q, 0, 100, &error);
       g_assert_no_error (error);
       g_assert_nonnull (rows);
@@ -1815,17 +1844,18 @@ test_query_search (void)
       g_assert_no_error (error);
       g_assert_cmpuint (n, ==, rows->len);
     }
-  q.search = "harbour\" OR \"phone";
-  assert_query (lib.store, &q, "");
-  q.search = "\"harbour";
-  assert_query (lib.store, &q, "t1 d1 g1");
-  q.search = "-harbour";
-  assert_query (lib.store, &q, "t1 d1 g1");
-  q.search = "title:phone";
-  assert_query (lib.store, &q, "");
-  /* No word at all: no filter. */
-  q.search = "\" * -";
-  assert_query (lib.store, &q, "d3 t1 d2 d1 g1 l-new-old");
+  {
+    const QueryCase cases[] = {
+      { { TIDINGS_SCOPE_ALL, .search = "harbour\" OR \"phone" }, "" },
+      { { TIDINGS_SCOPE_ALL, .search = "\"harbour" }, "t1 d1 g1" },
+      { { TIDINGS_SCOPE_ALL, .search = "-harbour" }, "t1 d1 g1" },
+      { { TIDINGS_SCOPE_ALL, .search = "title:phone" }, "" },
+      /* No word at all: no filter. */
+      { { TIDINGS_SCOPE_ALL, .search = "\" * -" }, "d3 t1 d2 d1 g1 l-new-old" },
+    };
+
+    assert_queries (lib.store, cases, G_N_ELEMENTS (cases));
+  }
 
   {
     g_autofree char *match = _tidings_store_search_to_match ("NEAR( a \"b\" cd*");
@@ -1838,11 +1868,11 @@ test_query_search (void)
   /* Freshly merged articles are found at once. */
   {
     gint64 now = g_get_real_time ();
+    TidingsArticleQuery seals = { TIDINGS_SCOPE_ALL, .search = "seals" };
 
     apply (lib.store, new_update (lib.loose, now,
                                   new_item ("l2", "Harbour seals", "<p>Seals</p>", now), NULL));
-    q.search = "seals";
-    assert_query (lib.store, &q, "l2");
+    assert_query (lib.store, &seals, "l2");
   }
   check_counts (lib.store);
   library_clear (&lib);
@@ -1854,7 +1884,6 @@ static void
 test_query_unread_plans (void)
 {
   g_autoptr(TidingsStore) store = open_default ();
-  g_autoptr(GError) error = NULL;
   gint64 feed = add_subscription (store, "https://many.example/", 0);
   gint64 other = add_subscription (store, "https://few.example/", 0);
   gint64 now = g_get_real_time ();
@@ -1884,12 +1913,12 @@ test_query_unread_plans (void)
         {
           TidingsArticleQuery all = { TIDINGS_SCOPE_SUBSCRIPTION, feed };
 
-          g_assert_true (tidings_store_mark_read (store, &all, &error));
+          mark_read (store, &all);
           for (int i = 0; i < 600; i += 37)
             {
               g_autofree char *guid = g_strdup_printf ("%03d", i);
 
-              tidings_store_set_read (store, article_id (store, feed, guid), FALSE, &error);
+              set_read (store, feed, guid, FALSE);
             }
         }
       else if (round == 2)
@@ -1898,7 +1927,6 @@ test_query_unread_plans (void)
           unread.id = feed;
           unread.unread_only = TRUE;
         }
-      g_assert_no_error (error);
 
       expected = sql_int (store, "SELECT count(*) FROM article_states s"
                           " JOIN articles a ON a.id = s.article_id WHERE s.read = 0 %s",
@@ -1939,15 +1967,13 @@ static void
 test_mark_read (void)
 {
   Library lib;
-  g_autoptr(GError) error = NULL;
   TidingsArticleQuery q = { TIDINGS_SCOPE_SUBSCRIPTION, };
 
   library_init (&lib);
   g_assert_cmpint (unread_in (lib.store, lib.daily), ==, 3);
 
   q.id = lib.town;
-  g_assert_true (tidings_store_mark_read (lib.store, &q, &error));
-  g_assert_no_error (error);
+  mark_read (lib.store, &q);
   g_assert_cmpint (unread_in (lib.store, lib.town), ==, 0);
   g_assert_cmpint (unread_in (lib.store, lib.daily), ==, 3);
   g_assert_cmpint (sql_int (lib.store, "SELECT count(*) FROM article_states"
@@ -1955,44 +1981,42 @@ test_mark_read (void)
   check_counts (lib.store);
 
   q.kind = TIDINGS_SCOPE_STARRED;
-  g_assert_true (tidings_store_mark_read (lib.store, &q, &error));
+  mark_read (lib.store, &q);
   g_assert_cmpint (unread_in (lib.store, lib.daily), ==, 2);
   g_assert_cmpint (unread_in (lib.store, lib.gadgets), ==, 0);
   check_counts (lib.store);
 
   q.kind = TIDINGS_SCOPE_TODAY;
-  g_assert_true (tidings_store_mark_read (lib.store, &q, &error));
+  mark_read (lib.store, &q);
   g_assert_cmpint (unread_in (lib.store, lib.daily), ==, 1);
   g_assert_cmpint (unread_in (lib.store, lib.loose), ==, 0);
   check_counts (lib.store);
 
   /* Unread again, then a section: its child sections come along. */
-  tidings_store_set_read (lib.store, article_id (lib.store, lib.town, "t1"), FALSE, &error);
-  tidings_store_set_read (lib.store, article_id (lib.store, lib.gadgets, "g1"), FALSE, &error);
-  g_assert_no_error (error);
+  set_read (lib.store, lib.town, "t1", FALSE);
+  set_read (lib.store, lib.gadgets, "g1", FALSE);
   check_counts (lib.store);
   q.kind = TIDINGS_SCOPE_SECTION;
   q.id = lib.news;
-  g_assert_true (tidings_store_mark_read (lib.store, &q, &error));
+  mark_read (lib.store, &q);
   g_assert_cmpint (unread_in (lib.store, lib.daily), ==, 0);
   g_assert_cmpint (unread_in (lib.store, lib.town), ==, 0);
   g_assert_cmpint (unread_in (lib.store, lib.gadgets), ==, 1);
   check_counts (lib.store);
 
   /* A search. */
-  tidings_store_set_read (lib.store, article_id (lib.store, lib.daily, "d3"), FALSE, &error);
-  tidings_store_set_read (lib.store, article_id (lib.store, lib.daily, "d1"), FALSE, &error);
+  set_read (lib.store, lib.daily, "d3", FALSE);
+  set_read (lib.store, lib.daily, "d1", FALSE);
   q.kind = TIDINGS_SCOPE_ALL;
   q.search = "harbour";
-  g_assert_true (tidings_store_mark_read (lib.store, &q, &error));
-  g_assert_no_error (error);
+  mark_read (lib.store, &q);
   g_assert_cmpint (unread_in (lib.store, lib.daily), ==, 1);
   g_assert_cmpint (unread_in (lib.store, lib.gadgets), ==, 0);
   check_counts (lib.store);
 
   /* Everything. */
   q.search = NULL;
-  g_assert_true (tidings_store_mark_read (lib.store, &q, &error));
+  mark_read (lib.store, &q);
   g_assert_cmpint (sql_int (lib.store, "SELECT count(*) FROM article_states WHERE read = 0"),
                    ==, 0);
   check_counts (lib.store);
@@ -2036,11 +2060,9 @@ test_set_read_starred (void)
   g_assert_true (tidings_store_set_starred (store, a, TRUE, &error));
   g_assert_no_error (error);
   g_assert_false (tidings_store_set_read (store, 999, TRUE, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
   g_assert_false (tidings_store_set_starred (store, 999, TRUE, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
 
   /* Moving and removing keep every count right. */
   g_assert_true (tidings_store_move_subscription (store, feed, 0, 0, &error));
@@ -2168,8 +2190,7 @@ test_transactions (void)
 
   g_assert_true (tidings_store_begin (store, &error));
   g_assert_false (tidings_store_begin (store, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
   feed = add_subscription (store, "https://kept.example/", 0);
   apply (store, new_update (feed, now, new_item ("a", "A", "<p>kept words</p>", now), NULL));
   /* A call that fails inside undoes only itself. */
@@ -2177,8 +2198,7 @@ test_transactions (void)
     g_autoptr(TidingsFeedUpdate) bad = new_update (999, now, new_item ("b", "B", "b", now), NULL);
 
     g_assert_false (tidings_store_apply_update (store, bad, NULL, &error));
-    g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND);
-    g_clear_error (&error);
+    assert_store_error (error, TIDINGS_STORE_ERROR_NOT_FOUND);
     g_assert_false (tidings_store_add_section (store, "", 0, &error));
     g_clear_error (&error);
   }
@@ -2194,8 +2214,7 @@ test_transactions (void)
   check_counts (store);
 
   g_assert_false (tidings_store_commit (store, &error));
-  g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  assert_store_error (error, TIDINGS_STORE_ERROR_INVALID);
   tidings_store_rollback (store);
 }
 

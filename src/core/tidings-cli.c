@@ -19,7 +19,7 @@
 #include "tidings-discover.h"
 #include "tidings-feed-writer.h"
 #include "tidings-fetcher.h"
-#include "tidings-opml.h"
+#include "tidings-opml-store.h"
 #include "tidings-parser.h"
 #include "tidings-refresh.h"
 #include "tidings-store.h"
@@ -604,75 +604,6 @@ cli_add (const char *address,
 
 /* ---- OPML ---- */
 
-static char *
-section_key (const char *parent,
-             const char *title)
-{
-  return g_strconcat (parent != NULL ? parent : "", "\x1f", title != NULL ? title : "", NULL);
-}
-
-static gboolean
-import_into (TidingsStore       *store,
-             const TidingsOpml  *opml,
-             guint              *n_added,
-             guint              *n_skipped,
-             guint              *n_sections,
-             GError            **error)
-{
-  g_autoptr(GHashTable) section_ids = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                                             g_free, NULL);
-
-  for (guint i = 0; i < opml->sections->len; i++)
-    {
-      TidingsOpmlSection *section = g_ptr_array_index (opml->sections, i);
-      const char *title = section->title != NULL ? section->title : "Untitled";
-      gint64 parent_id = 0;
-      gint64 id;
-
-      if (section->parent != NULL)
-        {
-          g_autofree char *parent_key = section_key (NULL, section->parent);
-
-          parent_id = GPOINTER_TO_SIZE (g_hash_table_lookup (section_ids, parent_key));
-          g_assert (parent_id != 0);
-        }
-      id = tidings_store_find_section (store, title, parent_id);
-      if (id == 0)
-        {
-          id = tidings_store_add_section (store, title, parent_id, error);
-          if (id == 0)
-            return FALSE;
-          (*n_sections)++;
-        }
-      g_hash_table_insert (section_ids, section_key (section->parent, section->title),
-                           GSIZE_TO_POINTER ((gsize) id));
-    }
-
-  for (guint i = 0; i < opml->feeds->len; i++)
-    {
-      TidingsOpmlFeed *feed = g_ptr_array_index (opml->feeds, i);
-      g_autoptr(TidingsSubscription) existing = tidings_store_find_subscription (store,
-                                                                                 feed->url);
-      gint64 section_id = 0;
-
-      if (existing != NULL)
-        {
-          (*n_skipped)++;
-          continue;
-        }
-      if (feed->section != NULL)
-        {
-          g_autofree char *key = section_key (feed->parent, feed->section);
-
-          section_id = GPOINTER_TO_SIZE (g_hash_table_lookup (section_ids, key));
-        }
-      if (tidings_store_add_subscription (store, feed->url, feed->title, section_id, error) == 0)
-        return FALSE;
-      (*n_added)++;
-    }
-  return TRUE;
-}
-
 static int
 cli_import_opml (const char *path)
 {
@@ -716,11 +647,8 @@ cli_import_opml (const char *path)
   if (store == NULL)
     return EXIT_FAILURE;
 
-  if (!tidings_store_begin (store, &error)
-      || !import_into (store, opml, &n_added, &n_skipped, &n_sections, &error)
-      || !tidings_store_commit (store, &error))
+  if (!tidings_store_import_opml (store, opml, &n_added, &n_skipped, &n_sections, &error))
     {
-      tidings_store_rollback (store);
       g_printerr ("tidings: %s: %s; nothing was imported.\n", path, error->message);
       return EXIT_FAILURE;
     }
@@ -738,9 +666,6 @@ static int
 cli_export_opml (const char *path)
 {
   g_autoptr(TidingsStore) store = open_store ();
-  g_autoptr(GPtrArray) sections = NULL;
-  g_autoptr(GPtrArray) subscriptions = NULL;
-  g_autoptr(GHashTable) by_id = NULL;
   g_autoptr(TidingsOpml) opml = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -749,45 +674,11 @@ cli_export_opml (const char *path)
   if (store == NULL)
     return EXIT_FAILURE;
 
-  sections = tidings_store_list_sections (store, &error);
-  if (sections != NULL)
-    subscriptions = tidings_store_list_subscriptions (store, &error);
-  if (subscriptions == NULL)
+  opml = tidings_store_export_opml (store, &error);
+  if (opml == NULL)
     {
       g_printerr ("tidings: cannot read the subscriptions: %s\n", error->message);
       return EXIT_FAILURE;
-    }
-
-  opml = tidings_opml_new ();
-  by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-  for (guint i = 0; i < sections->len; i++)
-    {
-      TidingsSection *section = g_ptr_array_index (sections, i);
-      TidingsSection *parent = g_hash_table_lookup (by_id, &section->parent_id);
-      TidingsOpmlSection *out = g_new0 (TidingsOpmlSection, 1);
-
-      g_hash_table_insert (by_id, &section->id, section);
-      out->title = g_strdup (section->title);
-      out->parent = parent != NULL ? g_strdup (parent->title) : NULL;
-      g_ptr_array_add (opml->sections, out);
-    }
-  for (guint i = 0; i < subscriptions->len; i++)
-    {
-      TidingsSubscription *subscription = g_ptr_array_index (subscriptions, i);
-      TidingsSection *section = g_hash_table_lookup (by_id, &subscription->section_id);
-      TidingsOpmlFeed *out = g_new0 (TidingsOpmlFeed, 1);
-
-      out->url = g_strdup (subscription->url);
-      out->title = g_strdup (subscription->title);
-      out->site_url = g_strdup (subscription->site_url);
-      if (section != NULL)
-        {
-          TidingsSection *parent = g_hash_table_lookup (by_id, &section->parent_id);
-
-          out->section = g_strdup (section->title);
-          out->parent = parent != NULL ? g_strdup (parent->title) : NULL;
-        }
-      g_ptr_array_add (opml->feeds, out);
     }
 
   text = tidings_opml_write (opml, &len);
@@ -809,9 +700,9 @@ cli_export_opml (const char *path)
       g_printerr ("tidings: %s\n", error->message);
       return EXIT_FAILURE;
     }
-  g_print ("Exported %u %s in %u %s to %s.\n", subscriptions->len,
-           subscriptions->len == 1 ? "feed" : "feeds", sections->len,
-           sections->len == 1 ? "section" : "sections", path);
+  g_print ("Exported %u %s in %u %s to %s.\n", opml->feeds->len,
+           opml->feeds->len == 1 ? "feed" : "feeds", opml->sections->len,
+           opml->sections->len == 1 ? "section" : "sections", path);
   return EXIT_SUCCESS;
 }
 

@@ -462,6 +462,179 @@ stmt_next (TidingsStore  *self,
   return FALSE;
 }
 
+/* A value for ?N: ARGS (arg_int (id), arg_text (title)) binds ?1 and ?2 of
+ * the statements that run_sql() and query_row() run. */
+typedef enum
+{
+  ARG_INT,
+  ARG_TEXT,   /* NULL binds NULL */
+  ARG_ID,     /* 0 binds NULL, as bind_id_or_null() */
+} ArgKind;
+
+typedef struct
+{
+  ArgKind     kind;
+  gint64      number;
+  const char *text;
+} Arg;
+
+#define ARGS(...) (const Arg[]) { __VA_ARGS__ }, G_N_ELEMENTS (((const Arg[]) { __VA_ARGS__ }))
+#define NO_ARGS NULL, 0
+
+static inline Arg
+arg_int (gint64 number)
+{
+  return (Arg) { ARG_INT, number, NULL };
+}
+
+static inline Arg
+arg_id (gint64 id)
+{
+  return (Arg) { ARG_ID, id, NULL };
+}
+
+static inline Arg
+arg_text (const char *text)
+{
+  return (Arg) { ARG_TEXT, 0, text };
+}
+
+static void
+bind_args (Stmt      *stmt,
+           const Arg *args,
+           guint      n_args)
+{
+  for (guint i = 0; i < n_args; i++)
+    {
+      switch (args[i].kind)
+        {
+        case ARG_TEXT:
+          bind_text (stmt, i + 1, args[i].text);
+          break;
+        case ARG_ID:
+          bind_id_or_null (stmt, i + 1, args[i].number);
+          break;
+        case ARG_INT:
+        default:
+          sqlite3_bind_int64 (stmt, i + 1, args[i].number);
+          break;
+        }
+    }
+}
+
+/* Runs @sql once with @args bound. With @taken, a row that a UNIQUE
+ * constraint refuses sets *taken and fails leaving @error to the caller,
+ * which knows what name was taken. */
+static gboolean
+run_sql_full (TidingsStore  *self,
+              const char    *sql,
+              const Arg     *args,
+              guint          n_args,
+              gboolean      *taken,
+              GError       **error)
+{
+  g_autoptr(Stmt) stmt = stmt_get (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_args (stmt, args, n_args);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  if (taken != NULL && is_unique_violation (rc))
+    *taken = TRUE;
+  else
+    store_error (self, rc, error);
+  return FALSE;
+}
+
+static gboolean
+run_sql (TidingsStore  *self,
+         const char    *sql,
+         const Arg     *args,
+         guint          n_args,
+         GError       **error)
+{
+  return run_sql_full (self, sql, args, n_args, NULL, error);
+}
+
+/* run_sql() for a statement that must change the @what numbered @id. */
+static gboolean
+change_row (TidingsStore  *self,
+            const char    *what,
+            gint64         id,
+            const char    *sql,
+            const Arg     *args,
+            guint          n_args,
+            GError       **error)
+{
+  if (!run_sql (self, sql, args, n_args, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    return not_found (error, what, id);
+  return TRUE;
+}
+
+/* Runs a query with @args bound up to its first row: the statement on that
+ * row (for a g_autoptr(Stmt)), else NULL, with *failed set when that is an
+ * error rather than no row. */
+static Stmt *
+query_row (TidingsStore  *self,
+           const char    *sql,
+           const Arg     *args,
+           guint          n_args,
+           gboolean      *failed,
+           GError       **error)
+{
+  Stmt *stmt = stmt_get (self, sql, error);
+
+  *failed = stmt == NULL;
+  if (stmt == NULL)
+    return NULL;
+  bind_args (stmt, args, n_args);
+  if (stmt_next (self, stmt, failed, error))
+    return stmt;
+  stmt_release (stmt);
+  return NULL;
+}
+
+/* query_row() for the row of the @what numbered @id (bound to ?1), which
+ * must exist: NULL always comes with @error set. */
+static Stmt *
+query_found (TidingsStore  *self,
+             const char    *what,
+             gint64         id,
+             const char    *sql,
+             GError       **error)
+{
+  gboolean failed;
+  Stmt *stmt = query_row (self, sql, ARGS (arg_int (id)), &failed, error);
+
+  if (stmt == NULL && !failed)
+    not_found (error, what, id);
+  return stmt;
+}
+
+/* query_row() for the lookups that answer "none" rather than fail: an error
+ * only shows in the debug log, as "Cannot @doing @key". */
+static Stmt *
+lookup_row (TidingsStore *self,
+            const char   *doing,
+            const char   *key,
+            const char   *sql,
+            const Arg    *args,
+            guint         n_args)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean failed;
+  Stmt *stmt = query_row (self, sql, args, n_args, &failed, &error);
+
+  if (failed)
+    g_debug ("Cannot %s %s: %s", doing, key, error->message);
+  return stmt;
+}
+
 static char *
 column_dup (Stmt *stmt,
             int   column)
@@ -535,6 +708,19 @@ txn_commit (TidingsStore  *self,
   return FALSE;
 }
 
+/* Ends what txn_begin() began: keeps it when @ok, else undoes all of it. */
+static gboolean
+txn_end (TidingsStore  *self,
+         gboolean       nested,
+         gboolean       ok,
+         GError       **error)
+{
+  if (ok)
+    return txn_commit (self, nested, error);
+  txn_rollback (self, nested);
+  return FALSE;
+}
+
 gboolean
 tidings_store_begin (TidingsStore  *self,
                      GError       **error)
@@ -565,10 +751,7 @@ tidings_store_commit (TidingsStore  *self,
                            "an error undid it");
       return FALSE;
     }
-  if (db_exec (self, "COMMIT", error))
-    return TRUE;
-  tidings_store_rollback (self);
-  return FALSE;
+  return txn_commit (self, FALSE, error);
 }
 
 void
@@ -576,8 +759,19 @@ tidings_store_rollback (TidingsStore *self)
 {
   g_return_if_fail (TIDINGS_IS_STORE (self));
 
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  txn_rollback (self, FALSE);
+}
+
+/* txn_end() for a call that inserted a row: the row's id, or 0. */
+static gint64
+txn_end_inserted (TidingsStore  *self,
+                  gboolean       nested,
+                  gboolean       ok,
+                  GError       **error)
+{
+  gint64 id = sqlite3_last_insert_rowid (self->db);
+
+  return txn_end (self, nested, ok, error) ? id : 0;
 }
 
 /* ---- Opening ---- */
@@ -630,6 +824,27 @@ raw_exec (sqlite3     *db,
   return TRUE;
 }
 
+/* Prepares @sql (before the store has its statement cache) and steps it to
+ * its first row: the statement there, for the caller to finalize, or NULL
+ * with @error set. */
+static sqlite3_stmt *
+raw_first_row (sqlite3     *db,
+               const char  *display_path,
+               const char  *sql,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return stmt;
+  set_db_error (db, display_path, rc, error);
+  sqlite3_finalize (stmt);
+  return NULL;
+}
+
 /* Reads user_version and whether the database holds anything; this is also
  * where SQLite first reads the file, so where damage shows. */
 static gboolean
@@ -639,19 +854,12 @@ read_version (sqlite3     *db,
               gint64      *n_objects,
               GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc;
+  sqlite3_stmt *stmt = raw_first_row (db, display_path,
+                                      "SELECT (SELECT user_version FROM pragma_user_version),"
+                                      " (SELECT count(*) FROM sqlite_master)", error);
 
-  rc = sqlite3_prepare_v2 (db, "SELECT (SELECT user_version FROM pragma_user_version),"
-                           " (SELECT count(*) FROM sqlite_master)", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      set_db_error (db, display_path, rc, error);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
+  if (stmt == NULL)
+    return FALSE;
   *version = sqlite3_column_int64 (stmt, 0);
   *n_objects = sqlite3_column_int64 (stmt, 1);
   sqlite3_finalize (stmt);
@@ -663,19 +871,11 @@ quick_check (sqlite3     *db,
              const char  *display_path,
              GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = raw_first_row (db, display_path, "PRAGMA quick_check", error);
   g_autofree char *problem = NULL;
-  int rc;
 
-  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      set_db_error (db, display_path, rc, error);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
+  if (stmt == NULL)
+    return FALSE;
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
     problem = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
@@ -1017,25 +1217,14 @@ char *
 tidings_store_get_setting (TidingsStore *self,
                            const char   *key)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(Stmt) stmt = NULL;
-  gboolean failed = FALSE;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  stmt = stmt_get (self, "SELECT value FROM settings WHERE key = ?1", &error);
-  if (stmt == NULL)
-    {
-      g_debug ("Cannot read the setting %s: %s", key, error->message);
-      return NULL;
-    }
-  bind_text (stmt, 1, key);
-  if (stmt_next (self, stmt, &failed, &error))
-    return column_dup (stmt, 0);
-  if (failed)
-    g_debug ("Cannot read the setting %s: %s", key, error->message);
-  return NULL;
+  stmt = lookup_row (self, "read the setting", key, "SELECT value FROM settings WHERE key = ?1",
+                     ARGS (arg_text (key)));
+  return stmt != NULL ? column_dup (stmt, 0) : NULL;
 }
 
 gboolean
@@ -1044,23 +1233,15 @@ tidings_store_set_setting (TidingsStore  *self,
                            const char    *value,
                            GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (value == NULL)
-    stmt = stmt_get (self, "DELETE FROM settings WHERE key = ?1", error);
-  else
-    stmt = stmt_get (self, "INSERT INTO settings (key, value) VALUES (?1, ?2)"
-                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, key);
-  if (value != NULL)
-    bind_text (stmt, 2, value);
-  return stmt_run (self, stmt, error);
+    return run_sql (self, "DELETE FROM settings WHERE key = ?1", ARGS (arg_text (key)), error);
+  return run_sql (self, "INSERT INTO settings (key, value) VALUES (?1, ?2)"
+                  " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                  ARGS (arg_text (key), arg_text (value)), error);
 }
 
 /* A global limit: a whole number, or -1 when unset or not one. */
@@ -1108,26 +1289,35 @@ section_exists_error (GError     **error,
   return FALSE;
 }
 
-/* Where a section sits: its parent (0 at the top) and position. */
-static gboolean
-locate_section (TidingsStore  *self,
-                gint64         id,
-                gint64        *parent_id,
-                int           *position,
-                GError       **error)
+/* Sections and subscriptions keep positions 0..n-1 within their group:
+ * the parent section, 0 (NULL in the table) for the top. */
+typedef struct
 {
-  g_autoptr(Stmt) stmt = NULL;
-  gboolean failed = FALSE;
+  const char *table;
+  const char *group_column;
+  const char *what;
+} Ordered;
 
-  stmt = stmt_get (self, "SELECT ifnull (parent_id, 0), position FROM sections WHERE id = ?1",
-                   error);
+static const Ordered sections_order = { "sections", "parent_id", "section" };
+static const Ordered subscriptions_order = { "subscriptions", "section_id", "subscription" };
+
+/* Where a row sits: its group and position. */
+static gboolean
+locate (TidingsStore   *self,
+        const Ordered  *order,
+        gint64          id,
+        gint64         *group,
+        int            *position,
+        GError        **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT ifnull (%s, 0), position FROM %s WHERE id = ?1",
+                                          order->group_column, order->table);
+  g_autoptr(Stmt) stmt = query_found (self, order->what, id, sql, error);
+
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!stmt_next (self, stmt, &failed, error))
-    return failed ? FALSE : not_found (error, "section", id);
-  if (parent_id != NULL)
-    *parent_id = sqlite3_column_int64 (stmt, 0);
+  if (group != NULL)
+    *group = sqlite3_column_int64 (stmt, 0);
   if (position != NULL)
     *position = sqlite3_column_int (stmt, 1);
   return TRUE;
@@ -1141,7 +1331,7 @@ check_parent (TidingsStore  *self,
 {
   gint64 grandparent = 0;
 
-  if (!locate_section (self, parent_id, &grandparent, NULL, error))
+  if (!locate (self, &sections_order, parent_id, &grandparent, NULL, error))
     return FALSE;
   if (grandparent != 0)
     {
@@ -1159,47 +1349,23 @@ tidings_store_add_section (TidingsStore  *self,
                            gint64         parent_id,
                            GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
+  gboolean taken = FALSE;
   gboolean nested;
-  gint64 id;
-  int rc;
+  gboolean ok;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  if (!check_title (title, "section", error))
+  if (!check_title (title, "section", error) || !txn_begin (self, &nested, error))
     return 0;
-  if (!txn_begin (self, &nested, error))
-    return 0;
-  if (parent_id != 0 && !check_parent (self, parent_id, error))
-    goto failed;
-
-  stmt = stmt_get (self, "INSERT INTO sections (parent_id, position, title) VALUES (?1,"
-                   " (SELECT ifnull (max (position) + 1, 0) FROM sections"
-                   "  WHERE parent_id IS ?1), ?2)", error);
-  if (stmt == NULL)
-    goto failed;
-  bind_id_or_null (stmt, 1, parent_id);
-  bind_text (stmt, 2, title);
-  rc = sqlite3_step (stmt);
-  if (is_unique_violation (rc))
-    {
-      section_exists_error (error, title);
-      goto failed;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      store_error (self, rc, error);
-      goto failed;
-    }
-  id = sqlite3_last_insert_rowid (self->db);
-  if (!txn_commit (self, nested, error))
-    return 0;
-  return id;
-
-failed:
-  txn_rollback (self, nested);
-  return 0;
+  ok = (parent_id == 0 || check_parent (self, parent_id, error)) &&
+       run_sql_full (self, "INSERT INTO sections (parent_id, position, title) VALUES (?1,"
+                     " (SELECT ifnull (max (position) + 1, 0) FROM sections"
+                     "  WHERE parent_id IS ?1), ?2)",
+                     ARGS (arg_id (parent_id), arg_text (title)), &taken, error);
+  if (taken)
+    section_exists_error (error, title);
+  return txn_end_inserted (self, nested, ok, error);
 }
 
 gint64
@@ -1207,24 +1373,15 @@ tidings_store_find_section (TidingsStore *self,
                             const char   *title,
                             gint64        parent_id)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(Stmt) stmt = NULL;
-  gboolean failed = FALSE;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), 0);
   g_return_val_if_fail (title != NULL, 0);
 
-  stmt = stmt_get (self, "SELECT id FROM sections"
-                   " WHERE ifnull (parent_id, 0) = ?1 AND title = ?2", &error);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_int64 (stmt, 1, parent_id);
-  bind_text (stmt, 2, title);
-  if (stmt_next (self, stmt, &failed, &error))
-    return sqlite3_column_int64 (stmt, 0);
-  if (failed)
-    g_debug ("Cannot look for the section %s: %s", title, error->message);
-  return 0;
+  stmt = lookup_row (self, "look for the section", title,
+                     "SELECT id FROM sections WHERE ifnull (parent_id, 0) = ?1 AND title = ?2",
+                     ARGS (arg_int (parent_id), arg_text (title)));
+  return stmt != NULL ? sqlite3_column_int64 (stmt, 0) : 0;
 }
 
 gboolean
@@ -1233,139 +1390,164 @@ tidings_store_rename_section (TidingsStore  *self,
                               const char    *title,
                               GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
-  int rc;
+  gboolean taken = FALSE;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!check_title (title, "section", error))
     return FALSE;
-  stmt = stmt_get (self, "UPDATE sections SET title = ?2 WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, title);
-  rc = sqlite3_step (stmt);
-  if (is_unique_violation (rc))
-    return section_exists_error (error, title);
-  if (rc != SQLITE_DONE)
-    {
-      store_error (self, rc, error);
-      return FALSE;
-    }
+  if (!run_sql_full (self, "UPDATE sections SET title = ?2 WHERE id = ?1",
+                     ARGS (arg_int (id), arg_text (title)), &taken, error))
+    return taken ? section_exists_error (error, title) : FALSE;
   if (sqlite3_changes (self->db) == 0)
     return not_found (error, "section", id);
   return TRUE;
 }
 
-/* Takes row @id of @table out of the order of its group (@group_column =
- * @old_group) and puts it at @position (-1 or past the end: last) in
- * @new_group, keeping positions 0..n-1 in both. Groups of 0 are NULL. */
+/* Closes the gap that row @id leaves at @position in @group (it has gone,
+ * or is about to move). */
 static gboolean
-reorder (TidingsStore  *self,
-         const char    *table,
-         const char    *group_column,
-         gint64         id,
-         gint64         old_group,
-         int            old_position,
-         gint64         new_group,
-         int            position,
-         GError       **error)
+close_gap (TidingsStore   *self,
+           const Ordered  *order,
+           gint64          id,
+           gint64          group,
+           int             position,
+           GError        **error)
 {
-  g_autofree char *close_gap = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET position = position - 1"
+                                          " WHERE %s IS ?1 AND position > ?2 AND id <> ?3",
+                                          order->table, order->group_column);
+
+  return run_sql (self, sql, ARGS (arg_id (group), arg_int (position), arg_int (id)), error);
+}
+
+/* Takes row @id out of the order of its group (@old_group) and puts it at
+ * @position (-1 or past the end: last) in @new_group, keeping positions
+ * 0..n-1 in both. */
+static gboolean
+reorder (TidingsStore   *self,
+         const Ordered  *order,
+         gint64          id,
+         gint64          old_group,
+         int             old_position,
+         gint64          new_group,
+         int             position,
+         GError        **error)
+{
   g_autofree char *count = NULL;
   g_autofree char *open_gap = NULL;
   g_autofree char *place = NULL;
+  gboolean taken = FALSE;
   gint64 n_siblings;
-  int rc;
 
-  close_gap = g_strdup_printf ("UPDATE %s SET position = position - 1"
-                               " WHERE %s IS ?1 AND position > ?2 AND id <> ?3",
-                               table, group_column);
   count = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s IS ?1 AND id <> ?2",
-                           table, group_column);
+                           order->table, order->group_column);
   open_gap = g_strdup_printf ("UPDATE %s SET position = position + 1"
                               " WHERE %s IS ?1 AND position >= ?2 AND id <> ?3",
-                              table, group_column);
+                              order->table, order->group_column);
   place = g_strdup_printf ("UPDATE %s SET %s = ?1, position = ?2 WHERE id = ?3",
-                           table, group_column);
+                           order->table, order->group_column);
 
+  if (!close_gap (self, order, id, old_group, old_position, error))
+    return FALSE;
   {
-    g_autoptr(Stmt) stmt = stmt_get (self, close_gap, error);
+    gboolean failed;
+    g_autoptr(Stmt) stmt = query_row (self, count, ARGS (arg_id (new_group), arg_int (id)),
+                                      &failed, error);
 
     if (stmt == NULL)
-      return FALSE;
-    bind_id_or_null (stmt, 1, old_group);
-    sqlite3_bind_int (stmt, 2, old_position);
-    sqlite3_bind_int64 (stmt, 3, id);
-    if (!stmt_run (self, stmt, error))
-      return FALSE;
-  }
-  {
-    g_autoptr(Stmt) stmt = stmt_get (self, count, error);
-    gboolean failed = FALSE;
-
-    if (stmt == NULL)
-      return FALSE;
-    bind_id_or_null (stmt, 1, new_group);
-    sqlite3_bind_int64 (stmt, 2, id);
-    if (!stmt_next (self, stmt, &failed, error))
       return FALSE;
     n_siblings = sqlite3_column_int64 (stmt, 0);
   }
   if (position < 0 || position > n_siblings)
     position = n_siblings;
-  {
-    g_autoptr(Stmt) stmt = stmt_get (self, open_gap, error);
-
-    if (stmt == NULL)
-      return FALSE;
-    bind_id_or_null (stmt, 1, new_group);
-    sqlite3_bind_int (stmt, 2, position);
-    sqlite3_bind_int64 (stmt, 3, id);
-    if (!stmt_run (self, stmt, error))
-      return FALSE;
-  }
-  {
-    g_autoptr(Stmt) stmt = stmt_get (self, place, error);
-
-    if (stmt == NULL)
-      return FALSE;
-    bind_id_or_null (stmt, 1, new_group);
-    sqlite3_bind_int (stmt, 2, position);
-    sqlite3_bind_int64 (stmt, 3, id);
-    rc = sqlite3_step (stmt);
-    if (is_unique_violation (rc))
-      {
-        g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_EXISTS,
-                             "There is already a section with that name there");
-        return FALSE;
-      }
-    if (rc != SQLITE_DONE)
-      {
-        store_error (self, rc, error);
-        return FALSE;
-      }
-  }
-  return TRUE;
+  if (!run_sql (self, open_gap, ARGS (arg_id (new_group), arg_int (position), arg_int (id)),
+                error))
+    return FALSE;
+  if (run_sql_full (self, place, ARGS (arg_id (new_group), arg_int (position), arg_int (id)),
+                    &taken, error))
+    return TRUE;
+  if (taken)
+    g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_EXISTS,
+                         "There is already a section with that name there");
+  return FALSE;
 }
 
-/* Closes the gap a removed row left in its group's order. */
+/* Deletes row @id (what hangs from it goes by cascade) and closes the gap
+ * it leaves. */
 static gboolean
-close_gap (TidingsStore  *self,
-           const char    *sql,
-           gint64         group,
-           int            position,
-           GError       **error)
+remove_ordered (TidingsStore   *self,
+                const Ordered  *order,
+                gint64          id,
+                GError        **error)
 {
-  g_autoptr(Stmt) stmt = stmt_get (self, sql, error);
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?1", order->table);
+  gint64 group = 0;
+  int position = 0;
+  gboolean nested;
+  gboolean ok;
 
-  if (stmt == NULL)
+  if (!txn_begin (self, &nested, error))
     return FALSE;
-  bind_id_or_null (stmt, 1, group);
-  sqlite3_bind_int (stmt, 2, position);
-  return stmt_run (self, stmt, error);
+  ok = locate (self, order, id, &group, &position, error) &&
+       run_sql (self, sql, ARGS (arg_int (id)), error) &&
+       close_gap (self, order, id, group, position, error);
+  return txn_end (self, nested, ok, error);
+}
+
+/* Whether section @id may go inside @parent_id. */
+static gboolean
+check_nesting (TidingsStore  *self,
+               gint64         id,
+               gint64         parent_id,
+               GError       **error)
+{
+  g_autoptr(Stmt) stmt = NULL;
+  gboolean failed;
+
+  if (parent_id == id)
+    {
+      g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
+                           "A section cannot go inside itself");
+      return FALSE;
+    }
+  if (!check_parent (self, parent_id, error))
+    return FALSE;
+  stmt = query_row (self, "SELECT 1 FROM sections WHERE parent_id = ?1 LIMIT 1",
+                    ARGS (arg_int (id)), &failed, error);
+  if (stmt != NULL)
+    g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
+                         "Sections nest only one level deep: this section holds "
+                         "sections of its own");
+  return stmt == NULL && !failed;
+}
+
+/* Moves row @id to @position in @group, which @check_group (when @group
+ * is not the top) says it may go into. */
+static gboolean
+move_ordered (TidingsStore   *self,
+              const Ordered  *order,
+              gint64          id,
+              gint64          group,
+              int             position,
+              gboolean      (*check_group) (TidingsStore  *self,
+                                            gint64         id,
+                                            gint64         group,
+                                            GError       **error),
+              GError        **error)
+{
+  gint64 old_group = 0;
+  int old_position = 0;
+  gboolean nested;
+  gboolean ok;
+
+  if (!txn_begin (self, &nested, error))
+    return FALSE;
+  ok = locate (self, order, id, &old_group, &old_position, error) &&
+       (group == 0 || check_group (self, id, group, error)) &&
+       reorder (self, order, id, old_group, old_position, group, position, error);
+  return txn_end (self, nested, ok, error);
 }
 
 gboolean
@@ -1375,52 +1557,10 @@ tidings_store_move_section (TidingsStore  *self,
                             int            position,
                             GError       **error)
 {
-  gint64 old_parent = 0;
-  int old_position = 0;
-  gboolean nested;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!txn_begin (self, &nested, error))
-    return FALSE;
-  if (!locate_section (self, id, &old_parent, &old_position, error))
-    goto failed;
-  if (parent_id != 0)
-    {
-      g_autoptr(Stmt) stmt = NULL;
-      gboolean failed = FALSE;
-
-      if (parent_id == id)
-        {
-          g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-                               "A section cannot go inside itself");
-          goto failed;
-        }
-      if (!check_parent (self, parent_id, error))
-        goto failed;
-      stmt = stmt_get (self, "SELECT 1 FROM sections WHERE parent_id = ?1 LIMIT 1", error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (stmt_next (self, stmt, &failed, error))
-        {
-          g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-                               "Sections nest only one level deep: this section holds "
-                               "sections of its own");
-          goto failed;
-        }
-      if (failed)
-        goto failed;
-    }
-  if (!reorder (self, "sections", "parent_id", id, old_parent, old_position, parent_id,
-                position, error))
-    goto failed;
-  return txn_commit (self, nested, error);
-
-failed:
-  txn_rollback (self, nested);
-  return FALSE;
+  return move_ordered (self, &sections_order, id, parent_id, position, check_nesting, error);
 }
 
 gboolean
@@ -1428,34 +1568,12 @@ tidings_store_remove_section (TidingsStore  *self,
                               gint64         id,
                               GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
-  gint64 parent_id = 0;
-  int position = 0;
-  gboolean nested;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!txn_begin (self, &nested, error))
-    return FALSE;
-  if (!locate_section (self, id, &parent_id, &position, error))
-    goto failed;
   /* Child sections, subscriptions, their articles (and through the
    * triggers their index entries) go by cascade. */
-  stmt = stmt_get (self, "DELETE FROM sections WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!stmt_run (self, stmt, error))
-    goto failed;
-  if (!close_gap (self, "UPDATE sections SET position = position - 1"
-                  " WHERE parent_id IS ?1 AND position > ?2", parent_id, position, error))
-    goto failed;
-  return txn_commit (self, nested, error);
-
-failed:
-  txn_rollback (self, nested);
-  return FALSE;
+  return remove_ordered (self, &sections_order, id, error);
 }
 
 /* Unread articles in each section's own subscriptions. */
@@ -1603,10 +1721,9 @@ tidings_store_add_subscription (TidingsStore  *self,
                                 gint64         section_id,
                                 GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
+  gboolean taken = FALSE;
   gboolean nested;
-  gint64 id;
-  int rc;
+  gboolean ok;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
@@ -1619,39 +1736,17 @@ tidings_store_add_subscription (TidingsStore  *self,
     }
   if (!txn_begin (self, &nested, error))
     return 0;
-  if (section_id != 0 && !locate_section (self, section_id, NULL, NULL, error))
-    goto failed;
-
   /* The title given here is provisional: the feed's own replaces it at the
    * first refresh (tidings_store_rename_subscription() sets one that stays). */
-  stmt = stmt_get (self, "INSERT INTO subscriptions (section_id, position, url, feed_title)"
-                   " VALUES (?1, (SELECT ifnull (max (position) + 1, 0) FROM subscriptions"
-                   "  WHERE section_id IS ?1), ?2, nullif (?3, ''))", error);
-  if (stmt == NULL)
-    goto failed;
-  bind_id_or_null (stmt, 1, section_id);
-  bind_text (stmt, 2, url);
-  bind_text (stmt, 3, title);
-  rc = sqlite3_step (stmt);
-  if (is_unique_violation (rc))
-    {
-      g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_EXISTS,
-                   "You are already subscribed to %s", url);
-      goto failed;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      store_error (self, rc, error);
-      goto failed;
-    }
-  id = sqlite3_last_insert_rowid (self->db);
-  if (!txn_commit (self, nested, error))
-    return 0;
-  return id;
-
-failed:
-  txn_rollback (self, nested);
-  return 0;
+  ok = (section_id == 0 || locate (self, &sections_order, section_id, NULL, NULL, error)) &&
+       run_sql_full (self, "INSERT INTO subscriptions (section_id, position, url, feed_title)"
+                     " VALUES (?1, (SELECT ifnull (max (position) + 1, 0) FROM subscriptions"
+                     "  WHERE section_id IS ?1), ?2, nullif (?3, ''))",
+                     ARGS (arg_id (section_id), arg_text (url), arg_text (title)), &taken, error);
+  if (taken)
+    g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_EXISTS,
+                 "You are already subscribed to %s", url);
+  return txn_end_inserted (self, nested, ok, error);
 }
 
 TidingsSubscription *
@@ -1660,44 +1755,29 @@ tidings_store_get_subscription (TidingsStore  *self,
                                 GError       **error)
 {
   g_autoptr(Stmt) stmt = NULL;
-  gboolean failed = FALSE;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = stmt_get (self, "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions f WHERE f.id = ?1",
-                   error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (stmt_next (self, stmt, &failed, error))
-    return read_subscription (stmt);
-  if (!failed)
-    not_found (error, "subscription", id);
-  return NULL;
+  stmt = query_found (self, "subscription", id,
+                      "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions f WHERE f.id = ?1",
+                      error);
+  return stmt != NULL ? read_subscription (stmt) : NULL;
 }
 
 TidingsSubscription *
 tidings_store_find_subscription (TidingsStore *self,
                                  const char   *url)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(Stmt) stmt = NULL;
-  gboolean failed = FALSE;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), NULL);
   g_return_val_if_fail (url != NULL, NULL);
 
-  stmt = stmt_get (self, "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions f WHERE f.url = ?1",
-                   &error);
-  if (stmt == NULL)
-    return NULL;
-  bind_text (stmt, 1, url);
-  if (stmt_next (self, stmt, &failed, &error))
-    return read_subscription (stmt);
-  if (failed)
-    g_debug ("Cannot look for the subscription %s: %s", url, error->message);
-  return NULL;
+  stmt = lookup_row (self, "look for the subscription", url,
+                     "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions f WHERE f.url = ?1",
+                     ARGS (arg_text (url)));
+  return stmt != NULL ? read_subscription (stmt) : NULL;
 }
 
 GPtrArray *
@@ -1729,51 +1809,28 @@ tidings_store_list_subscriptions (TidingsStore  *self,
   return g_steal_pointer (&subscriptions);
 }
 
-static gboolean
-locate_subscription (TidingsStore  *self,
-                     gint64         id,
-                     gint64        *section_id,
-                     int           *position,
-                     GError       **error)
-{
-  g_autoptr(Stmt) stmt = NULL;
-  gboolean failed = FALSE;
-
-  stmt = stmt_get (self, "SELECT ifnull (section_id, 0), position FROM subscriptions"
-                   " WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!stmt_next (self, stmt, &failed, error))
-    return failed ? FALSE : not_found (error, "subscription", id);
-  *section_id = sqlite3_column_int64 (stmt, 0);
-  *position = sqlite3_column_int (stmt, 1);
-  return TRUE;
-}
-
 gboolean
 tidings_store_rename_subscription (TidingsStore  *self,
                                    gint64         id,
                                    const char    *title,
                                    GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* NULL or "" gives the feed back its own title. */
-  stmt = stmt_get (self, "UPDATE subscriptions SET user_title = nullif (?2, '') WHERE id = ?1",
-                   error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, title);
-  if (!stmt_run (self, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
-    return not_found (error, "subscription", id);
-  return TRUE;
+  return change_row (self, "subscription", id,
+                     "UPDATE subscriptions SET user_title = nullif (?2, '') WHERE id = ?1",
+                     ARGS (arg_int (id), arg_text (title)), error);
+}
+
+static gboolean
+check_section_exists (TidingsStore  *self,
+                      gint64         subscription_id,
+                      gint64         section_id,
+                      GError       **error)
+{
+  return locate (self, &sections_order, section_id, NULL, NULL, error);
 }
 
 gboolean
@@ -1783,29 +1840,13 @@ tidings_store_move_subscription (TidingsStore  *self,
                                  int            position,
                                  GError       **error)
 {
-  gint64 old_section = 0;
-  int old_position = 0;
-  gboolean nested;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!txn_begin (self, &nested, error))
-    return FALSE;
-  if (!locate_subscription (self, id, &old_section, &old_position, error))
-    goto failed;
-  if (section_id != 0 && !locate_section (self, section_id, NULL, NULL, error))
-    goto failed;
   /* Counts live on the subscription and sections add them up when asked,
    * so a move needs no counter changes. */
-  if (!reorder (self, "subscriptions", "section_id", id, old_section, old_position,
-                section_id, position, error))
-    goto failed;
-  return txn_commit (self, nested, error);
-
-failed:
-  txn_rollback (self, nested);
-  return FALSE;
+  return move_ordered (self, &subscriptions_order, id, section_id, position,
+                       check_section_exists, error);
 }
 
 gboolean
@@ -1816,8 +1857,6 @@ tidings_store_set_subscription_settings (TidingsStore  *self,
                                          int            interval_minutes,
                                          GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -1827,19 +1866,11 @@ tidings_store_set_subscription_settings (TidingsStore  *self,
                            "Limits and intervals cannot be negative");
       return FALSE;
     }
-  stmt = stmt_get (self, "UPDATE subscriptions SET retention_count = ?2, retention_days = ?3,"
-                   " interval_minutes = ?4 WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int (stmt, 2, retention_count);
-  sqlite3_bind_int (stmt, 3, retention_days);
-  sqlite3_bind_int (stmt, 4, interval_minutes);
-  if (!stmt_run (self, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
-    return not_found (error, "subscription", id);
-  return TRUE;
+  return change_row (self, "subscription", id,
+                     "UPDATE subscriptions SET retention_count = ?2, retention_days = ?3,"
+                     " interval_minutes = ?4 WHERE id = ?1",
+                     ARGS (arg_int (id), arg_int (retention_count), arg_int (retention_days),
+                           arg_int (interval_minutes)), error);
 }
 
 gboolean
@@ -1847,32 +1878,10 @@ tidings_store_remove_subscription (TidingsStore  *self,
                                    gint64         id,
                                    GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
-  gint64 section_id = 0;
-  int position = 0;
-  gboolean nested;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!txn_begin (self, &nested, error))
-    return FALSE;
-  if (!locate_subscription (self, id, &section_id, &position, error))
-    goto failed;
-  stmt = stmt_get (self, "DELETE FROM subscriptions WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!stmt_run (self, stmt, error))
-    goto failed;
-  if (!close_gap (self, "UPDATE subscriptions SET position = position - 1"
-                  " WHERE section_id IS ?1 AND position > ?2", section_id, position, error))
-    goto failed;
-  return txn_commit (self, nested, error);
-
-failed:
-  txn_rollback (self, nested);
-  return FALSE;
+  return remove_ordered (self, &subscriptions_order, id, error);
 }
 
 /* ---- Preparing an update ---- */
@@ -1939,7 +1948,18 @@ json_append_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
-/* Appends ,"key":"value" (or without the comma first), when @value is set. */
+/* Appends ,"key": (or without the comma first). */
+static void
+json_append_key (GString    *out,
+                 const char *key)
+{
+  if (out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  json_append_string (out, key);
+  g_string_append_c (out, ':');
+}
+
+/* Appends ,"key":"value" when @value is set. */
 static void
 json_append_member (GString    *out,
                     const char *key,
@@ -1947,10 +1967,7 @@ json_append_member (GString    *out,
 {
   if (value == NULL)
     return;
-  if (out->str[out->len - 1] != '{')
-    g_string_append_c (out, ',');
-  json_append_string (out, key);
-  g_string_append_c (out, ':');
+  json_append_key (out, key);
   json_append_string (out, value);
 }
 
@@ -1961,78 +1978,64 @@ json_append_number (GString    *out,
 {
   if (value < 0)
     return;
-  if (out->str[out->len - 1] != '{')
-    g_string_append_c (out, ',');
-  json_append_string (out, key);
-  g_string_append_printf (out, ":%" G_GINT64_FORMAT, value);
+  json_append_key (out, key);
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
 }
 
+/* A JSON array of what @append writes for each element, NULL for none. */
 static char *
-authors_to_json (GPtrArray *authors)
+list_to_json (GPtrArray *list,
+              void     (*append) (GString       *out,
+                                  gconstpointer  element))
 {
   GString *out;
 
-  if (authors == NULL || authors->len == 0)
+  if (list == NULL || list->len == 0)
     return NULL;
   out = g_string_new ("[");
-  for (guint i = 0; i < authors->len; i++)
+  for (guint i = 0; i < list->len; i++)
     {
-      TidingsAuthor *author = authors->pdata[i];
-
       if (i > 0)
         g_string_append_c (out, ',');
-      g_string_append_c (out, '{');
-      json_append_member (out, "name", author->name);
-      json_append_member (out, "url", author->url);
-      json_append_member (out, "avatar", author->avatar);
-      g_string_append_c (out, '}');
+      append (out, list->pdata[i]);
     }
   g_string_append_c (out, ']');
   return g_string_free (out, FALSE);
 }
 
-static char *
-tags_to_json (GPtrArray *tags)
+static void
+json_append_author (GString       *out,
+                    gconstpointer  element)
 {
-  GString *out;
+  const TidingsAuthor *author = element;
 
-  if (tags == NULL || tags->len == 0)
-    return NULL;
-  out = g_string_new ("[");
-  for (guint i = 0; i < tags->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      json_append_string (out, tags->pdata[i]);
-    }
-  g_string_append_c (out, ']');
-  return g_string_free (out, FALSE);
+  g_string_append_c (out, '{');
+  json_append_member (out, "name", author->name);
+  json_append_member (out, "url", author->url);
+  json_append_member (out, "avatar", author->avatar);
+  g_string_append_c (out, '}');
 }
 
-static char *
-attachments_to_json (GPtrArray *attachments)
+static void
+json_append_tag (GString       *out,
+                 gconstpointer  element)
 {
-  GString *out;
+  json_append_string (out, element);
+}
 
-  if (attachments == NULL || attachments->len == 0)
-    return NULL;
-  out = g_string_new ("[");
-  for (guint i = 0; i < attachments->len; i++)
-    {
-      TidingsAttachment *attachment = attachments->pdata[i];
+static void
+json_append_attachment (GString       *out,
+                        gconstpointer  element)
+{
+  const TidingsAttachment *attachment = element;
 
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '{');
-      json_append_member (out, "url", attachment->url);
-      json_append_member (out, "mime_type", attachment->mime_type);
-      json_append_member (out, "title", attachment->title);
-      json_append_number (out, "size_in_bytes", attachment->size_in_bytes);
-      json_append_number (out, "duration_in_seconds", attachment->duration_in_seconds);
-      g_string_append_c (out, '}');
-    }
-  g_string_append_c (out, ']');
-  return g_string_free (out, FALSE);
+  g_string_append_c (out, '{');
+  json_append_member (out, "url", attachment->url);
+  json_append_member (out, "mime_type", attachment->mime_type);
+  json_append_member (out, "title", attachment->title);
+  json_append_number (out, "size_in_bytes", attachment->size_in_bytes);
+  json_append_number (out, "duration_in_seconds", attachment->duration_in_seconds);
+  g_string_append_c (out, '}');
 }
 
 static char *
@@ -2124,9 +2127,9 @@ prepare_item (const TidingsItem *item)
   gsize hash_len = HASH_LEN;
   char *text = NULL;
 
-  prepared->authors_json = authors_to_json (item->authors);
-  prepared->tags_json = tags_to_json (item->tags);
-  prepared->attachments_json = attachments_to_json (item->attachments);
+  prepared->authors_json = list_to_json (item->authors, json_append_author);
+  prepared->tags_json = list_to_json (item->tags, json_append_tag);
+  prepared->attachments_json = list_to_json (item->attachments, json_append_attachment);
   prepared->author = join_author_names (item->authors);
 
   if (item->content_html != NULL)
@@ -2200,14 +2203,11 @@ search_pending_reaches (TidingsStore  *self,
                         GError       **error)
 {
   g_autoptr(Stmt) stmt = NULL;
-  gboolean failed = FALSE;
+  gboolean failed;
 
-  stmt = stmt_get (self, "SELECT count(*) >= ?1 FROM"
-                   " (SELECT 1 FROM search_pending LIMIT ?1)", error);
+  stmt = query_row (self, "SELECT count(*) >= ?1 FROM (SELECT 1 FROM search_pending LIMIT ?1)",
+                    ARGS (arg_int (n)), &failed, error);
   if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, n);
-  if (!stmt_next (self, stmt, &failed, error))
     return FALSE;
   *reaches = sqlite3_column_int (stmt, 0) != 0;
   return TRUE;
@@ -2219,39 +2219,43 @@ index_pending (TidingsStore  *self,
                GError       **error)
 {
   gboolean nested;
+  gboolean ok;
   int n_indexed;
 
   if (!txn_begin (self, &nested, error))
     return FALSE;
-  if (!db_exec (self, "INSERT INTO articles_fts (rowid, title, author, body)"
+  ok = db_exec (self, "INSERT INTO articles_fts (rowid, title, author, body)"
                 " SELECT c.article_id, c.title, c.author, c.body FROM search_pending p"
-                " JOIN article_contents c ON c.article_id = p.article_id", error))
-    goto failed;
+                " JOIN article_contents c ON c.article_id = p.article_id", error);
   n_indexed = sqlite3_changes (self->db);
-  if (!db_exec (self, "DELETE FROM search_pending", error))
-    goto failed;
-  if (!txn_commit (self, nested, error))
+  ok = ok && db_exec (self, "DELETE FROM search_pending", error);
+  if (!txn_end (self, nested, ok, error))
     return FALSE;
   g_debug ("Indexed %d articles for search", n_indexed);
   return TRUE;
+}
 
-failed:
-  txn_rollback (self, nested);
-  return FALSE;
+/* Indexes the waiting articles when at least @n of them wait. */
+static gboolean
+index_if_pending (TidingsStore  *self,
+                  gint64         n,
+                  GError       **error)
+{
+  gboolean reaches = FALSE;
+
+  if (!search_pending_reaches (self, n, &reaches, error))
+    return FALSE;
+  return !reaches || index_pending (self, error);
 }
 
 gboolean
 tidings_store_update_search_index (TidingsStore  *self,
                                    GError       **error)
 {
-  gboolean any = FALSE;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!search_pending_reaches (self, 1, &any, error))
-    return FALSE;
-  return !any || index_pending (self, error);
+  return index_if_pending (self, 1, error);
 }
 
 /* Searches must see every article; when the index cannot be brought up to
@@ -2345,19 +2349,8 @@ insert_article (TidingsStore       *self,
     if (!stmt_run (self, stmt, error))
       return FALSE;
   }
-  {
-    g_autoptr(Stmt) stmt = NULL;
-
-    stmt = stmt_get (self, "INSERT INTO article_states (article_id, subscription_id)"
-                     " VALUES (?1, ?2)", error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, id);
-    sqlite3_bind_int64 (stmt, 2, subscription_id);
-    if (!stmt_run (self, stmt, error))
-      return FALSE;
-  }
-  return TRUE;
+  return run_sql (self, "INSERT INTO article_states (article_id, subscription_id) VALUES (?1, ?2)",
+                  ARGS (arg_int (id), arg_int (subscription_id)), error);
 }
 
 /* New content for a known article; its state is not touched. */
@@ -2511,46 +2504,20 @@ merge_items (TidingsStore             *self,
     }
 
   /* A tombstone lasts while the feed keeps listing its guid. */
-  if (any_tombstoned)
-    {
-      g_autoptr(Stmt) stmt = NULL;
-
-      stmt = stmt_get (self, "UPDATE tombstones SET last_listed = ?3 WHERE subscription_id = ?1"
-                       " AND guid IN (SELECT value FROM json_each (?2))", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, update->subscription_id);
-      bind_text (stmt, 2, guids->str);
-      sqlite3_bind_int64 (stmt, 3, update->fetched_at);
-      if (!stmt_run (self, stmt, error))
-        return FALSE;
-    }
-  {
-    g_autoptr(Stmt) stmt = NULL;
-
-    stmt = stmt_get (self, "DELETE FROM tombstones WHERE subscription_id = ?1"
-                     " AND last_listed < ?2", error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, update->subscription_id);
-    sqlite3_bind_int64 (stmt, 2, update->fetched_at - TOMBSTONE_DAYS * USEC_PER_DAY);
-    if (!stmt_run (self, stmt, error))
-      return FALSE;
-  }
-  if (stats->added > 0)
-    {
-      g_autoptr(Stmt) stmt = NULL;
-
-      stmt = stmt_get (self, "UPDATE subscriptions SET article_count = article_count + ?2,"
-                       " unread_count = unread_count + ?2 WHERE id = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, update->subscription_id);
-      sqlite3_bind_int64 (stmt, 2, stats->added);
-      if (!stmt_run (self, stmt, error))
-        return FALSE;
-    }
-  return TRUE;
+  if (any_tombstoned &&
+      !run_sql (self, "UPDATE tombstones SET last_listed = ?3 WHERE subscription_id = ?1"
+                " AND guid IN (SELECT value FROM json_each (?2))",
+                ARGS (arg_int (update->subscription_id), arg_text (guids->str),
+                      arg_int (update->fetched_at)), error))
+    return FALSE;
+  if (!run_sql (self, "DELETE FROM tombstones WHERE subscription_id = ?1 AND last_listed < ?2",
+                ARGS (arg_int (update->subscription_id),
+                      arg_int (update->fetched_at - TOMBSTONE_DAYS * USEC_PER_DAY)), error))
+    return FALSE;
+  return stats->added == 0 ||
+         run_sql (self, "UPDATE subscriptions SET article_count = article_count + ?2,"
+                  " unread_count = unread_count + ?2 WHERE id = ?1",
+                  ARGS (arg_int (update->subscription_id), arg_int (stats->added)), error);
 }
 
 static gboolean
@@ -2601,22 +2568,11 @@ record_fetch (TidingsStore             *self,
       return not_found (error, "subscription", update->subscription_id);
   }
 
-  if (update->new_url != NULL && *update->new_url != '\0')
-    {
-      g_autoptr(Stmt) stmt = NULL;
-
-      /* When another subscription already has the new address, this one
-       * keeps its own: two subscriptions must never share one. */
-      stmt = stmt_get (self, "UPDATE OR IGNORE subscriptions SET url = ?2"
-                       " WHERE id = ?1 AND url <> ?2", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, update->subscription_id);
-      bind_text (stmt, 2, update->new_url);
-      if (!stmt_run (self, stmt, error))
-        return FALSE;
-    }
-  return TRUE;
+  /* When another subscription already has the new address, this one
+   * keeps its own: two subscriptions must never share one. */
+  return update->new_url == NULL || *update->new_url == '\0' ||
+         run_sql (self, "UPDATE OR IGNORE subscriptions SET url = ?2 WHERE id = ?1 AND url <> ?2",
+                  ARGS (arg_int (update->subscription_id), arg_text (update->new_url)), error);
 }
 
 gboolean
@@ -2629,6 +2585,7 @@ tidings_store_apply_update (TidingsStore             *self,
   TidingsMergeStats counts = { 0, };
   GPtrArray *prepared = NULL;
   gboolean nested;
+  gboolean ok;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (update != NULL, FALSE);
@@ -2643,20 +2600,10 @@ tidings_store_apply_update (TidingsStore             *self,
 
   if (!txn_begin (self, &nested, error))
     return FALSE;
-  if (!record_fetch (self, update, error))
-    goto failed;
-  if (update->items != NULL && !merge_items (self, update, prepared, &counts, error))
-    goto failed;
-  if (counts.added + counts.updated > 0)
-    {
-      gboolean batch_full = FALSE;
-
-      if (!search_pending_reaches (self, SEARCH_BATCH, &batch_full, error))
-        goto failed;
-      if (batch_full && !index_pending (self, error))
-        goto failed;
-    }
-  if (!txn_commit (self, nested, error))
+  ok = record_fetch (self, update, error) &&
+       (update->items == NULL || merge_items (self, update, prepared, &counts, error)) &&
+       (counts.added + counts.updated == 0 || index_if_pending (self, SEARCH_BATCH, error));
+  if (!txn_end (self, nested, ok, error))
     return FALSE;
 
   g_debug ("Subscription %" G_GINT64_FORMAT ": %u new, %u updated, %u unchanged",
@@ -2664,10 +2611,6 @@ tidings_store_apply_update (TidingsStore             *self,
   if (stats != NULL)
     *stats = counts;
   return TRUE;
-
-failed:
-  txn_rollback (self, nested);
-  return FALSE;
 }
 
 /* ---- Retention ---- */
@@ -2680,28 +2623,13 @@ bury_doomed (TidingsStore  *self,
              guint         *n_removed,
              GError       **error)
 {
-  {
-    g_autoptr(Stmt) stmt = NULL;
-
-    stmt = stmt_get (self, "INSERT OR REPLACE INTO tombstones (subscription_id, guid,"
-                     " last_listed) SELECT subscription_id, guid, ?1 FROM temp.doomed", error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, now);
-    if (!stmt_run (self, stmt, error))
-      return FALSE;
-  }
-  {
-    g_autoptr(Stmt) stmt = NULL;
-
-    stmt = stmt_get (self, "DELETE FROM articles WHERE id IN (SELECT id FROM temp.doomed)",
-                     error);
-    if (stmt == NULL)
-      return FALSE;
-    if (!stmt_run (self, stmt, error))
-      return FALSE;
-    *n_removed = sqlite3_changes (self->db);
-  }
+  if (!run_sql (self, "INSERT OR REPLACE INTO tombstones (subscription_id, guid, last_listed)"
+                " SELECT subscription_id, guid, ?1 FROM temp.doomed", ARGS (arg_int (now)),
+                error) ||
+      !run_sql (self, "DELETE FROM articles WHERE id IN (SELECT id FROM temp.doomed)", NO_ARGS,
+                error))
+    return FALSE;
+  *n_removed = sqlite3_changes (self->db);
   return db_exec (self, "DELETE FROM temp.doomed", error);
 }
 
@@ -2711,9 +2639,9 @@ tidings_store_apply_retention (TidingsStore  *self,
                                guint         *removed,
                                GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
   guint n_removed = 0;
   gboolean nested;
+  gboolean ok;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -2729,47 +2657,40 @@ tidings_store_apply_retention (TidingsStore  *self,
    * newest, an age counts from the later of the article's date and when it
    * was first seen (a new subscription's old articles get their time). Only
    * feeds with a limit are ranked at all. */
-  stmt = stmt_get (self, "WITH limits AS ("
-                   "  SELECT id,"
-                   "   CASE WHEN retention_count >= 0 THEN retention_count ELSE ?1 END"
-                   "    AS max_count,"
-                   "   CASE WHEN retention_days >= 0 THEN ?3 - retention_days * ?4"
-                   "    WHEN ?2 >= 0 THEN ?3 - ?2 * ?4 END AS cutoff"
-                   "  FROM subscriptions),"
-                   " ranked AS ("
-                   "  SELECT a.id, a.subscription_id, a.guid, max (a.date, a.first_seen) AS age,"
-                   "   row_number () OVER (PARTITION BY a.subscription_id"
-                   "    ORDER BY a.date DESC, a.id DESC) AS rank"
-                   "  FROM articles a WHERE a.subscription_id IN"
-                   "   (SELECT id FROM limits WHERE max_count >= 0 OR cutoff IS NOT NULL))"
-                   " INSERT INTO temp.doomed (id, subscription_id, guid)"
-                   " SELECT r.id, r.subscription_id, r.guid FROM ranked r"
-                   "  JOIN limits l ON l.id = r.subscription_id"
-                   "  JOIN article_states st ON st.article_id = r.id"
-                   "  WHERE st.starred = 0 AND ((l.max_count >= 0 AND r.rank > l.max_count)"
-                   "   OR r.age < l.cutoff)", error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, limit_setting (self, "retention-count"));
-  sqlite3_bind_int64 (stmt, 2, limit_setting (self, "retention-days"));
-  sqlite3_bind_int64 (stmt, 3, now);
-  sqlite3_bind_int64 (stmt, 4, USEC_PER_DAY);
-  if (!stmt_run (self, stmt, error))
-    goto failed;
-  if (!bury_doomed (self, now, &n_removed, error))
-    goto failed;
-  if (!txn_commit (self, nested, error))
-    return FALSE;
+  ok = run_sql (self, "WITH limits AS ("
+                 "  SELECT id,"
+                 "   CASE WHEN retention_count >= 0 THEN retention_count ELSE ?1 END"
+                 "    AS max_count,"
+                 "   CASE WHEN retention_days >= 0 THEN ?3 - retention_days * ?4"
+                 "    WHEN ?2 >= 0 THEN ?3 - ?2 * ?4 END AS cutoff"
+                 "  FROM subscriptions),"
+                 " ranked AS ("
+                 "  SELECT a.id, a.subscription_id, a.guid, max (a.date, a.first_seen) AS age,"
+                 "   row_number () OVER (PARTITION BY a.subscription_id"
+                 "    ORDER BY a.date DESC, a.id DESC) AS rank"
+                 "  FROM articles a WHERE a.subscription_id IN"
+                 "   (SELECT id FROM limits WHERE max_count >= 0 OR cutoff IS NOT NULL))"
+                 " INSERT INTO temp.doomed (id, subscription_id, guid)"
+                 " SELECT r.id, r.subscription_id, r.guid FROM ranked r"
+                 "  JOIN limits l ON l.id = r.subscription_id"
+                 "  JOIN article_states st ON st.article_id = r.id"
+                 "  WHERE st.starred = 0 AND ((l.max_count >= 0 AND r.rank > l.max_count)"
+                 "   OR r.age < l.cutoff)",
+                 ARGS (arg_int (limit_setting (self, "retention-count")),
+                       arg_int (limit_setting (self, "retention-days")),
+                       arg_int (now), arg_int (USEC_PER_DAY)), error) &&
+       bury_doomed (self, now, &n_removed, error);
+  /* The rollback may bring back rows of the temporary table. */
+  if (!txn_end (self, nested, ok, error))
+    {
+      sqlite3_exec (self->db, "DELETE FROM temp.doomed", NULL, NULL, NULL);
+      return FALSE;
+    }
 
   g_debug ("Retention removed %u articles", n_removed);
   if (removed != NULL)
     *removed = n_removed;
   return TRUE;
-
-failed:
-  txn_rollback (self, nested);
-  sqlite3_exec (self->db, "DELETE FROM temp.doomed", NULL, NULL, NULL);
-  return FALSE;
 }
 
 /* ---- Host back-offs ---- */
@@ -2780,28 +2701,16 @@ tidings_store_set_host_backoff (TidingsStore  *self,
                                 gint64         until,
                                 GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (host != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* Setting one is the moment to forget those that have run out. */
-  stmt = stmt_get (self, "DELETE FROM host_backoffs WHERE until <= ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
-  if (!stmt_run (self, stmt, error))
-    return FALSE;
-  g_clear_pointer (&stmt, stmt_release);
-
-  stmt = stmt_get (self, "INSERT INTO host_backoffs (host, until) VALUES (?1, ?2)"
-                   " ON CONFLICT (host) DO UPDATE SET until = excluded.until", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, host);
-  sqlite3_bind_int64 (stmt, 2, until);
-  return stmt_run (self, stmt, error);
+  return run_sql (self, "DELETE FROM host_backoffs WHERE until <= ?1",
+                  ARGS (arg_int (g_get_real_time ())), error) &&
+         run_sql (self, "INSERT INTO host_backoffs (host, until) VALUES (?1, ?2)"
+                  " ON CONFLICT (host) DO UPDATE SET until = excluded.until",
+                  ARGS (arg_text (host), arg_int (until)), error);
 }
 
 GHashTable *
@@ -3132,15 +3041,12 @@ search_matches_many (TidingsStore  *self,
                      GError       **error)
 {
   g_autoptr(Stmt) stmt = NULL;
-  gboolean failed = FALSE;
+  gboolean failed;
 
-  stmt = stmt_get (self, "SELECT count(*) >= ?2 FROM (SELECT rowid FROM articles_fts"
-                   " WHERE articles_fts MATCH ?1 LIMIT ?2)", error);
+  stmt = query_row (self, "SELECT count(*) >= ?2 FROM (SELECT rowid FROM articles_fts"
+                    " WHERE articles_fts MATCH ?1 LIMIT ?2)", ARGS (arg_text (match), arg_int (n)),
+                    &failed, error);
   if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, match);
-  sqlite3_bind_int64 (stmt, 2, n);
-  if (!stmt_next (self, stmt, &failed, error))
     return FALSE;
   *many = sqlite3_column_int (stmt, 0) != 0;
   return TRUE;
@@ -3187,6 +3093,29 @@ choose_drive (TidingsStore               *self,
   return TRUE;
 }
 
+/* The statement that lists (or counts) the articles of @query, bound and
+ * ready to step, for a page that ends at @wanted. */
+static Stmt *
+article_stmt (TidingsStore               *self,
+              const TidingsArticleQuery  *query,
+              const char                 *match,
+              gboolean                    count,
+              guint64                     wanted,
+              GError                    **error)
+{
+  g_autofree char *sql = NULL;
+  Drive drive;
+  Stmt *stmt;
+
+  if (!choose_drive (self, query, match, count, wanted, &drive, error))
+    return NULL;
+  sql = article_sql (query, match, drive, count);
+  stmt = stmt_get (self, sql, error);
+  if (stmt != NULL)
+    bind_query (stmt, query, match);
+  return stmt;
+}
+
 GPtrArray *
 tidings_store_query_articles (TidingsStore               *self,
                               const TidingsArticleQuery  *query,
@@ -3196,10 +3125,8 @@ tidings_store_query_articles (TidingsStore               *self,
 {
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *match = NULL;
-  g_autofree char *sql = NULL;
   g_autoptr(Stmt) stmt = NULL;
   gboolean failed = FALSE;
-  Drive drive;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
@@ -3214,13 +3141,9 @@ tidings_store_query_articles (TidingsStore               *self,
   match = _tidings_store_search_to_match (query->search);
   if (match != NULL)
     ensure_search_index (self);
-  if (!choose_drive (self, query, match, FALSE, (guint64) offset + limit, &drive, error))
-    return NULL;
-  sql = article_sql (query, match, drive, FALSE);
-  stmt = stmt_get (self, sql, error);
+  stmt = article_stmt (self, query, match, FALSE, (guint64) offset + limit, error);
   if (stmt == NULL)
     return NULL;
-  bind_query (stmt, query, match);
   bind_named_int64 (stmt, ":limit", limit);
   bind_named_int64 (stmt, ":offset", offset);
 
@@ -3252,10 +3175,8 @@ tidings_store_count_articles (TidingsStore               *self,
                               GError                    **error)
 {
   g_autofree char *match = NULL;
-  g_autofree char *sql = NULL;
   g_autoptr(Stmt) stmt = NULL;
   gboolean failed = FALSE;
-  Drive drive;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (query != NULL, FALSE);
@@ -3282,13 +3203,9 @@ tidings_store_count_articles (TidingsStore               *self,
     }
 
   ensure_search_index (self);
-  if (!choose_drive (self, query, match, TRUE, G_MAXUINT, &drive, error))
-    return FALSE;
-  sql = article_sql (query, match, drive, TRUE);
-  stmt = stmt_get (self, sql, error);
+  stmt = article_stmt (self, query, match, TRUE, G_MAXUINT, error);
   if (stmt == NULL)
     return FALSE;
-  bind_query (stmt, query, match);
   if (!stmt_next (self, stmt, &failed, error))
     return FALSE;
   *count = sqlite3_column_int64 (stmt, 0);
@@ -3390,28 +3307,21 @@ tidings_store_get_article (TidingsStore  *self,
   g_autoptr(Stmt) stmt = NULL;
   TidingsArticle *article;
   TidingsItem *item;
-  gboolean failed = FALSE;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = stmt_get (self, "SELECT a.id, a.subscription_id, a.guid, a.url, a.title, a.date,"
-                   " a.first_seen, c.external_url, c.image, c.language, c.date_published,"
-                   " c.date_modified, c.authors, c.tags, c.attachments, c.summary,"
-                   " c.content_text, c.content_html, st.read, st.starred, st.read_at"
-                   " FROM articles a"
-                   " JOIN article_contents c ON c.article_id = a.id"
-                   " JOIN article_states st ON st.article_id = a.id"
-                   " WHERE a.id = ?1", error);
+  stmt = query_found (self, "article", id,
+                      "SELECT a.id, a.subscription_id, a.guid, a.url, a.title, a.date,"
+                      " a.first_seen, c.external_url, c.image, c.language, c.date_published,"
+                      " c.date_modified, c.authors, c.tags, c.attachments, c.summary,"
+                      " c.content_text, c.content_html, st.read, st.starred, st.read_at"
+                      " FROM articles a"
+                      " JOIN article_contents c ON c.article_id = a.id"
+                      " JOIN article_states st ON st.article_id = a.id"
+                      " WHERE a.id = ?1", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!stmt_next (self, stmt, &failed, error))
-    {
-      if (!failed)
-        not_found (error, "article", id);
-      return NULL;
-    }
 
   item = tidings_item_new ();
   item->id = column_dup (stmt, 2);
@@ -3446,18 +3356,10 @@ article_exists (TidingsStore  *self,
                 gint64         id,
                 GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
-  gboolean failed = FALSE;
+  g_autoptr(Stmt) stmt = query_found (self, "article", id,
+                                      "SELECT 1 FROM article_states WHERE article_id = ?1", error);
 
-  stmt = stmt_get (self, "SELECT 1 FROM article_states WHERE article_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (stmt_next (self, stmt, &failed, error))
-    return TRUE;
-  if (!failed)
-    not_found (error, "article", id);
-  return FALSE;
+  return stmt != NULL;
 }
 
 gboolean
@@ -3468,7 +3370,9 @@ tidings_store_set_read (TidingsStore  *self,
 {
   gint64 subscription_id = 0;
   gboolean changed = FALSE;
+  gboolean failed;
   gboolean nested;
+  gboolean ok;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -3477,46 +3381,28 @@ tidings_store_set_read (TidingsStore  *self,
     return FALSE;
   {
     g_autoptr(Stmt) stmt = NULL;
-    gboolean failed = FALSE;
 
-    stmt = stmt_get (self, "UPDATE article_states SET read = ?2,"
-                     " read_at = CASE WHEN ?2 THEN ?3 ELSE 0 END"
-                     " WHERE article_id = ?1 AND read <> ?2 RETURNING subscription_id", error);
-    if (stmt == NULL)
-      goto failed;
-    sqlite3_bind_int64 (stmt, 1, article_id);
-    sqlite3_bind_int (stmt, 2, read ? 1 : 0);
-    sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-    if (stmt_next (self, stmt, &failed, error))
+    stmt = query_row (self, "UPDATE article_states SET read = ?2,"
+                      " read_at = CASE WHEN ?2 THEN ?3 ELSE 0 END"
+                      " WHERE article_id = ?1 AND read <> ?2 RETURNING subscription_id",
+                      ARGS (arg_int (article_id), arg_int (read ? 1 : 0),
+                            arg_int (g_get_real_time ())), &failed, error);
+    if (stmt != NULL)
       {
         changed = TRUE;
         subscription_id = sqlite3_column_int64 (stmt, 0);
         /* Run the statement to its end, which completes it. */
         stmt_next (self, stmt, &failed, error);
       }
-    if (failed)
-      goto failed;
   }
-  if (changed)
-    {
-      g_autoptr(Stmt) stmt = NULL;
-
-      stmt = stmt_get (self, "UPDATE subscriptions SET unread_count = unread_count + ?2"
-                       " WHERE id = ?1", error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, subscription_id);
-      sqlite3_bind_int (stmt, 2, read ? -1 : 1);
-      if (!stmt_run (self, stmt, error))
-        goto failed;
-    }
-  else if (!article_exists (self, article_id, error))
-    goto failed;
-  return txn_commit (self, nested, error);
-
-failed:
-  txn_rollback (self, nested);
-  return FALSE;
+  if (failed)
+    ok = FALSE;
+  else if (changed)
+    ok = run_sql (self, "UPDATE subscriptions SET unread_count = unread_count + ?2 WHERE id = ?1",
+                  ARGS (arg_int (subscription_id), arg_int (read ? -1 : 1)), error);
+  else
+    ok = article_exists (self, article_id, error);
+  return txn_end (self, nested, ok, error);
 }
 
 gboolean
@@ -3525,21 +3411,29 @@ tidings_store_set_starred (TidingsStore  *self,
                            gboolean       starred,
                            GError       **error)
 {
-  g_autoptr(Stmt) stmt = NULL;
-
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  stmt = stmt_get (self, "UPDATE article_states SET starred = ?2 WHERE article_id = ?1", error);
+  return change_row (self, "article", article_id,
+                     "UPDATE article_states SET starred = ?2 WHERE article_id = ?1",
+                     ARGS (arg_int (article_id), arg_int (starred ? 1 : 0)), error);
+}
+
+/* Runs @sql with what it names of @query's parameters bound, and :now. */
+static gboolean
+run_for_query (TidingsStore               *self,
+               const char                 *sql,
+               const TidingsArticleQuery  *query,
+               const char                 *match,
+               GError                    **error)
+{
+  g_autoptr(Stmt) stmt = stmt_get (self, sql, error);
+
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, article_id);
-  sqlite3_bind_int (stmt, 2, starred ? 1 : 0);
-  if (!stmt_run (self, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
-    return not_found (error, "article", article_id);
-  return TRUE;
+  bind_query (stmt, query, match);
+  bind_named_int64 (stmt, ":now", g_get_real_time ());
+  return stmt_run (self, stmt, error);
 }
 
 gboolean
@@ -3552,6 +3446,7 @@ tidings_store_mark_read (TidingsStore               *self,
   g_autoptr(GString) recount = NULL;
   g_autofree char *match = NULL;
   gboolean nested;
+  gboolean ok;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (query != NULL, FALSE);
@@ -3601,31 +3496,11 @@ tidings_store_mark_read (TidingsStore               *self,
 
   if (!txn_begin (self, &nested, error))
     return FALSE;
-  {
-    g_autoptr(Stmt) stmt = stmt_get (self, mark->str, error);
-
-    if (stmt == NULL)
-      goto failed;
-    bind_query (stmt, query, match);
-    bind_named_int64 (stmt, ":now", g_get_real_time ());
-    if (!stmt_run (self, stmt, error))
-      goto failed;
+  ok = run_for_query (self, mark->str, query, match, error);
+  if (ok)
     g_debug ("Marked %d articles read", sqlite3_changes (self->db));
-  }
-  {
-    g_autoptr(Stmt) stmt = stmt_get (self, recount->str, error);
-
-    if (stmt == NULL)
-      goto failed;
-    bind_named_int64 (stmt, ":id", query->id);
-    if (!stmt_run (self, stmt, error))
-      goto failed;
-  }
-  return txn_commit (self, nested, error);
-
-failed:
-  txn_rollback (self, nested);
-  return FALSE;
+  ok = ok && run_for_query (self, recount->str, query, match, error);
+  return txn_end (self, nested, ok, error);
 }
 
 gboolean
@@ -3634,46 +3509,20 @@ tidings_store_delete_article (TidingsStore  *self,
                               GError       **error)
 {
   gboolean nested;
+  gboolean ok;
 
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!txn_begin (self, &nested, error))
     return FALSE;
-  {
-    g_autoptr(Stmt) stmt = NULL;
-
-    stmt = stmt_get (self, "INSERT OR REPLACE INTO tombstones (subscription_id, guid,"
-                     " last_listed) SELECT subscription_id, guid, ?2 FROM articles"
-                     " WHERE id = ?1", error);
-    if (stmt == NULL)
-      goto failed;
-    sqlite3_bind_int64 (stmt, 1, article_id);
-    sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
-    if (!stmt_run (self, stmt, error))
-      goto failed;
-    if (sqlite3_changes (self->db) == 0)
-      {
-        not_found (error, "article", article_id);
-        goto failed;
-      }
-  }
-  {
-    g_autoptr(Stmt) stmt = NULL;
-
-    /* The triggers fix the counts and the search index. */
-    stmt = stmt_get (self, "DELETE FROM articles WHERE id = ?1", error);
-    if (stmt == NULL)
-      goto failed;
-    sqlite3_bind_int64 (stmt, 1, article_id);
-    if (!stmt_run (self, stmt, error))
-      goto failed;
-  }
-  return txn_commit (self, nested, error);
-
-failed:
-  txn_rollback (self, nested);
-  return FALSE;
+  /* The triggers fix the counts and the search index. */
+  ok = change_row (self, "article", article_id,
+                   "INSERT OR REPLACE INTO tombstones (subscription_id, guid, last_listed)"
+                   " SELECT subscription_id, guid, ?2 FROM articles WHERE id = ?1",
+                   ARGS (arg_int (article_id), arg_int (g_get_real_time ())), error) &&
+       run_sql (self, "DELETE FROM articles WHERE id = ?1", ARGS (arg_int (article_id)), error);
+  return txn_end (self, nested, ok, error);
 }
 
 static void
