@@ -36,6 +36,7 @@ struct _TidingsRefresh
 
   TidingsStoreWorker *worker;
   TidingsFetcher     *fetcher;
+  guint               default_interval;   /* minutes, 0: DEFAULT_INTERVAL_MINUTES */
 };
 
 G_DEFINE_FINAL_TYPE (TidingsRefresh, tidings_refresh, G_TYPE_OBJECT)
@@ -74,6 +75,7 @@ struct _Run
   guint                  done;
   guint                  outstanding;     /* jobs not yet stored */
   guint                  next;            /* index of the next subscription to fetch */
+  guint                  default_interval; /* minutes, as the run started */
 
   GPtrArray             *waiting;         /* Job, parsed and waiting for the writer */
   gboolean               writer_busy;
@@ -121,13 +123,14 @@ run_free (Run *run)
  * sooner than the feed or the server asked, with up to a tenth of the
  * interval of jitter so that feeds added together drift apart. */
 static gint64
-next_poll_time (const TidingsSubscription *subscription,
+next_poll_time (const Run                 *run,
+                const TidingsSubscription *subscription,
                 gint64                     now,
                 gint64                     min_interval)
 {
   gint64 interval = (gint64) (subscription->interval_minutes > 0
-                              ? subscription->interval_minutes
-                              : DEFAULT_INTERVAL_MINUTES) * 60;
+                              ? (guint) subscription->interval_minutes
+                              : run->default_interval) * 60;
   gint64 jitter;
 
   interval = MAX (interval, min_interval);
@@ -237,8 +240,8 @@ parse_job (gpointer data,
 
       min_interval = MAX (min_interval, result->max_age);
       job->update->min_interval = min_interval;
-      job->update->next_poll = next_poll_time (job->subscription, job->update->fetched_at,
-                                               min_interval);
+      job->update->next_poll = next_poll_time (job->run, job->subscription,
+                                               job->update->fetched_at, min_interval);
       job->update->feed = feed;
       job->update->items = g_steal_pointer (&items);
       tidings_feed_update_prepare (job->update);
@@ -284,7 +287,7 @@ fetched (GObject      *source,
     {
       update->error = g_strdup (error->message);
       update->gone = g_error_matches (error, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_GONE);
-      update->next_poll = next_poll_time (subscription, now, subscription->min_interval);
+      update->next_poll = next_poll_time (run, subscription, now, subscription->min_interval);
       if (g_error_matches (error, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_BACKOFF))
         {
           g_autofree char *host = tidings_fetcher_host_of (subscription->url);
@@ -311,7 +314,7 @@ fetched (GObject      *source,
 
       job->not_modified = TRUE;
       update->min_interval = min_interval;
-      update->next_poll = next_poll_time (subscription, now, min_interval);
+      update->next_poll = next_poll_time (run, subscription, now, min_interval);
       job_ready (job);
       return;
     }
@@ -646,6 +649,10 @@ tidings_refresh_run_async (TidingsRefresh      *self,
   run->owned = g_ptr_array_ref (subscriptions);
   run->subscriptions = interleave_hosts (subscriptions);
   run->waiting = g_ptr_array_new ();
+  /* Taken now: the parse threads read it, and the setter runs on the
+   * caller's thread. */
+  run->default_interval = self->default_interval > 0 ? self->default_interval
+                                                     : DEFAULT_INTERVAL_MINUTES;
 
   /* Parsing is CPU work: one thread per core, the main context being mostly
    * idle while it waits on sockets. */
@@ -670,6 +677,15 @@ tidings_refresh_run_finish (TidingsRefresh         *self,
   if (summary != NULL && run != NULL)
     *summary = run->summary;
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+tidings_refresh_set_default_interval (TidingsRefresh *self,
+                                      guint           minutes)
+{
+  g_return_if_fail (TIDINGS_IS_REFRESH (self));
+
+  self->default_interval = minutes;
 }
 
 static void

@@ -67,6 +67,11 @@ gboolean        tidings_refresh_run_finish (TidingsRefresh         *self,
                                             TidingsRefreshSummary  *summary,
                                             GError                **error);
 
+/* The interval, in minutes, for subscriptions without their own (0: the
+ * built-in hour). Runs started afterwards use it to set next poll times. */
+void            tidings_refresh_set_default_interval (TidingsRefresh *self,
+                                                      guint           minutes);
+
 /* The sentence for a body that did not parse: "Not a feed: the address
  * returns an HTML page", "Not a feed: the document is not well-formed XML
  * (line 3, column 7)", ... */
