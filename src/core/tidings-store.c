@@ -782,32 +782,6 @@ tidings_store_default_path (void)
   return g_build_filename (g_get_user_data_dir (), "tidings", "tidings.db", NULL);
 }
 
-/* Refuses a file that is not SQLite before SQLite sees it, so that nothing
- * (not even a journal) is written next to somebody's document. An empty
- * file is a new database. */
-static gboolean
-check_header (const char  *path,
-              const char  *display_path,
-              GError     **error)
-{
-  static const char magic[16] = "SQLite format 3";
-  char header[16];
-  gsize n_read;
-  FILE *file;
-
-  file = g_fopen (path, "rb");
-  if (file == NULL)
-    return TRUE;
-  n_read = fread (header, 1, sizeof header, file);
-  fclose (file);
-
-  if (n_read == 0 || (n_read == sizeof header && memcmp (header, magic, sizeof header) == 0))
-    return TRUE;
-  g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT,
-               "%s is not a Tidings library: it is not an SQLite database", display_path);
-  return FALSE;
-}
-
 static gboolean
 raw_exec (sqlite3     *db,
           const char  *display_path,
@@ -1022,9 +996,12 @@ open_store (const char                   *path,
                    "Cannot create the folder %s: %s", display_dir, g_strerror (saved_errno));
       return NULL;
     }
-  if (!check_header (path, display_path, error))
-    return NULL;
-
+  /* No peeking at the file's header with stdio here: closing any descriptor
+   * of the file drops every POSIX lock this process holds on it, including
+   * those of a connection already open (the writer's, when the reader
+   * opens), and another process could then checkpoint and delete the WAL
+   * under it. SQLite itself says SQLITE_NOTADB for a file that is not a
+   * database, before anything is written. */
   db = open_connection (path, display_path, error);
   if (db == NULL)
     return NULL;
