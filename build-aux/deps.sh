@@ -19,6 +19,7 @@ tidings_packages=(
   libgtk-4-dev
   libgtk-4-bin
   libadwaita-1-dev
+  libwebkitgtk-6.0-dev
   libjson-glib-dev
   libxml2-dev
   libxml2-utils
@@ -34,6 +35,10 @@ tidings_packages=(
   zlib1g-dev
   libbrotli-dev
   xvfb
+  # Keyboard tests type real keys (xdotool); widget tests may capture the
+  # screen (imagemagick's import).
+  xdotool
+  imagemagick
   xauth
   dbus
   dbus-x11
