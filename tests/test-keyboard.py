@@ -253,9 +253,11 @@ def walk(home, app):
 
     # Search: / then words, Enter opens the first result.
     app.key("slash")
-    time.sleep(0.3)
+    time.sleep(1.0)
     app.type("item 3")
-    time.sleep(0.8)
+    # Results arrive as one types, from the reader thread; on a loaded
+    # machine that can take a moment (this waits, it does not time).
+    time.sleep(3.0)
     app.key("Return")
     found = app.wait_title(lambda t: (article_of(t) or "").endswith("item 3"))
     check("/ searches as one types; Enter opens a result", found, app.title())
