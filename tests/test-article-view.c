@@ -1403,6 +1403,91 @@ test_zoom_and_highlight (Fixture       *fixture,
   tidings_article_view_set_highlight (fixture->view, NULL);
 }
 
+/* The selected text of the page, as the reader sees it. */
+static char *
+page_selection (Fixture *fixture)
+{
+  return js_string (fixture, "window.getSelection ().toString ()");
+}
+
+/* Polls for up to @ms until the page's selection is empty; what remains. */
+static char *
+wait_for_no_selection (Fixture *fixture,
+                       guint    ms)
+{
+  char *selection = page_selection (fixture);
+
+  for (guint waited = 0; *selection != '\0' && waited < ms; waited += 50)
+    {
+      wait_ms (50);
+      g_free (selection);
+      selection = page_selection (fixture);
+    }
+  return selection;
+}
+
+/* Closing the search leaves no match selected in the page. */
+static void
+test_highlight_cleared (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(TidingsArticle) article = article_new (4, "Cleared", NULL,
+                                                   "<p>A needle in a haystack; another Needle.</p>");
+  g_autoptr(TidingsArticle) other = article_new (5, "Other", NULL,
+                                                 "<p>More needles, and a haystack.</p>");
+  WebKitFindController *finder;
+  g_autofree char *selection = NULL;
+  guint found = 0;
+  gboolean failed = FALSE;
+
+  show_and_wait (fixture, article, "Feed");
+  finder = webkit_web_view_get_find_controller (fixture->web_view);
+  g_signal_connect (finder, "found-text", G_CALLBACK (on_found_text), &found);
+  g_signal_connect (finder, "failed-to-find-text", G_CALLBACK (on_not_found), &failed);
+
+  tidings_article_view_set_highlight (fixture->view, "haystack");
+  while (found == 0 && !failed)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (failed);
+  /* The find controller selects the match it found (the blue the reader
+   * saw stay behind). */
+  selection = page_selection (fixture);
+  g_assert_cmpstr (selection, ==, "haystack");
+  g_clear_pointer (&selection, g_free);
+
+  tidings_article_view_set_highlight (fixture->view, NULL);
+  selection = wait_for_no_selection (fixture, 3000);
+  g_assert_cmpstr (selection, ==, "");
+  g_clear_pointer (&selection, g_free);
+
+  /* A selection the reader makes themselves is not theirs to lose to a
+   * search that was never there: clearing without a search is a no-op. */
+  g_assert_true (js_bool (fixture,
+                          "const range = document.createRange ();\n"
+                          "range.selectNodeContents (document.querySelector ('.tidings-content p'));\n"
+                          "window.getSelection ().addRange (range);\n"
+                          "window.getSelection ().toString ().length > 0", "tidings-test"));
+  tidings_article_view_set_highlight (fixture->view, NULL);
+  wait_ms (300);
+  selection = page_selection (fixture);
+  g_assert_cmpstr (selection, !=, "");
+  g_clear_pointer (&selection, g_free);
+
+  /* A search kept across articles, then closed on the next one. */
+  found = 0;
+  tidings_article_view_set_highlight (fixture->view, "needle");
+  while (found == 0 && !failed)
+    g_main_context_iteration (NULL, TRUE);
+  show_and_wait (fixture, other, "Feed");
+  found = 0;
+  while (found == 0 && !failed)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (failed);
+  tidings_article_view_set_highlight (fixture->view, NULL);
+  selection = wait_for_no_selection (fixture, 3000);
+  g_assert_cmpstr (selection, ==, "");
+}
+
 /* ---- Real pointer events (xdotool under Xvfb) ---- */
 
 /* Runs xdotool on the window; FALSE when it cannot (no X11, no xdotool). */
@@ -1572,15 +1657,9 @@ is_blank (GdkTexture *texture)
 /* Saves what the view draws, rendered by the window's own renderer: what a
  * reader sees, WebKit's page included, whatever other test windows may be
  * on the display at the time. */
-static void
-save_screenshot (Fixture    *fixture,
-                 const char *name)
+static GdkTexture *
+render_view (Fixture *fixture)
 {
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
-                                             ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                           "screenshots", NULL);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
   GtkWidget *widget = GTK_WIDGET (fixture->view);
   GtkSnapshot *snapshot;
   g_autoptr(GskRenderNode) node = NULL;
@@ -1608,9 +1687,31 @@ save_screenshot (Fixture    *fixture,
       if (!is_blank (texture))
         break;
     }
+  return g_steal_pointer (&texture);
+}
+
+static void
+save_texture (GdkTexture *texture,
+              const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
+                                             ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+static void
+save_screenshot (Fixture    *fixture,
+                 const char *name)
+{
+  g_autoptr(GdkTexture) texture = render_view (fixture);
+
+  save_texture (texture, name);
 }
 
 static TidingsArticle *
@@ -1700,6 +1801,172 @@ test_dark (Fixture       *fixture,
   while (webkit_web_view_is_loading (fixture->web_view) || !canary_saw (fixture->canary, "/img/pad.png"))
     g_main_context_iteration (NULL, TRUE);
   save_screenshot (fixture, "article-view-images");
+}
+
+/* ---- Font size ---- */
+
+static char *
+body_font_size (Fixture *fixture)
+{
+  return js_string (fixture, "getComputedStyle (document.body).fontSize");
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_font_size (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(TidingsArticle) article = showcase_article ();
+  g_autoptr(TidingsArticle) second = article_new (13, "Second", NULL, "<p>Another page.</p>");
+  g_autofree char *initial = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *title_size = NULL;
+  guint notified = 0;
+  guint started;
+  int value = -1;
+
+  g_assert_cmpint (tidings_article_view_get_font_size (fixture->view), ==, 0);
+  g_signal_connect (fixture->view, "notify::font-size", G_CALLBACK (on_notify), &notified);
+
+  show_and_wait (fixture, article, "Space News");
+  initial = body_font_size (fixture);
+  g_test_message ("default body font size: %s", initial);
+  g_assert_cmpstr (initial, !=, "24px");
+
+  /* Applied to the page shown, without a reload. */
+  started = fixture->n_started;
+  tidings_article_view_set_font_size (fixture->view, 24);
+  g_assert_cmpint (tidings_article_view_get_font_size (fixture->view), ==, 24);
+  g_assert_cmpuint (notified, ==, 1);
+  tidings_article_view_set_font_size (fixture->view, 24);
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_get (fixture->view, "font-size", &value, NULL);
+  g_assert_cmpint (value, ==, 24);
+  size = body_font_size (fixture);
+  for (guint waited = 0; strcmp (size, "24px") != 0 && waited < 3000; waited += 20)
+    {
+      wait_ms (20);
+      g_free (size);
+      size = body_font_size (fixture);
+    }
+  g_assert_cmpstr (size, ==, "24px");
+  g_assert_cmpuint (fixture->n_started, ==, started);
+  /* Everything is sized from the body: the title grows with it. */
+  title_size = js_string (fixture, "getComputedStyle (document.querySelector ('h1')).fontSize");
+  g_assert_cmpfloat (g_ascii_strtod (title_size, NULL), >, 24 * 1.5);
+  save_screenshot (fixture, "article-view-font-size-24");
+
+  /* The next page comes with it. */
+  g_object_set (fixture->view, "font-size", 30, NULL);
+  show_and_wait (fixture, second, "Space News");
+  g_free (size);
+  size = body_font_size (fixture);
+  g_assert_cmpstr (size, ==, "30px");
+
+  /* 0: back to the stylesheet's own size. */
+  tidings_article_view_set_font_size (fixture->view, 0);
+  g_free (size);
+  size = body_font_size (fixture);
+  for (guint waited = 0; strcmp (size, initial) != 0 && waited < 3000; waited += 20)
+    {
+      wait_ms (20);
+      g_free (size);
+      size = body_font_size (fixture);
+    }
+  g_assert_cmpstr (size, ==, initial);
+  g_assert_cmpuint (notified, ==, 3);
+}
+
+/* Coloured pixels (the search marks' yellow, the selection's blue) in the
+ * rectangle the page gives for @selector's @index-th element (CSS px, the
+ * widget's at zoom 1); its text and background are black, white and grey. */
+static guint
+count_marked (Fixture    *fixture,
+              GdkTexture *texture,
+              const char *selector,
+              guint       index)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  g_autofree char *script = NULL;
+  g_autofree char *rect = NULL;
+  double x, y, w, h;
+  guint marked = 0;
+
+  script = g_strdup_printf ("(() => { const r = document.querySelectorAll ('%s')[%u]"
+                            ".getBoundingClientRect ();\n"
+                            "return [r.x, r.y, r.width, r.height].join (' '); }) ()",
+                            selector, index);
+  rect = js_string (fixture, script);
+  g_assert_cmpint (sscanf (rect, "%lf %lf %lf %lf", &x, &y, &w, &h), ==, 4);
+  gdk_texture_download (texture, pixels, stride);
+  for (int row = MAX (0, (int) y); row < MIN (height, (int) (y + h)); row++)
+    for (int col = MAX (0, (int) x); col < MIN (width, (int) (x + w)); col++)
+      {
+        const guchar *pixel = pixels + row * stride + col * 4;
+        int high = MAX (pixel[0], MAX (pixel[1], pixel[2]));
+        int low = MIN (pixel[0], MIN (pixel[1], pixel[2]));
+
+        if (high - low > 0x30)
+          marked++;
+      }
+  return marked;
+}
+
+/* Every match is marked, not only the one found first; closing the search
+ * takes the marks away. */
+static void
+test_highlight_all (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(TidingsArticle) article = article_new (
+    21, "Haystacks", NULL,
+    "<p>First needle here.</p><p>Second needle there.</p><p>A third NEEDLE and a needle.</p>"
+    "<p>Nothing to find.</p>");
+  g_autoptr(GdkTexture) texture = NULL;
+  WebKitFindController *finder;
+  guint found = 0;
+  gboolean failed = FALSE;
+
+  /* As the window does it: the search first, then the article. */
+  tidings_article_view_set_highlight (fixture->view, "needle");
+  tidings_article_view_show (fixture->view, article, "Feed");
+  fixture_attach_web_view (fixture);
+  finder = webkit_web_view_get_find_controller (fixture->web_view);
+  g_signal_connect (finder, "found-text", G_CALLBACK (on_found_text), &found);
+  g_signal_connect (finder, "failed-to-find-text", G_CALLBACK (on_not_found), &failed);
+  while (found == 0 && !failed)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (failed);
+  g_assert_cmpuint (found, ==, 4);
+
+  texture = render_view (fixture);
+  save_texture (texture, "article-view-search-all");
+  for (guint i = 0; i < 3; i++)
+    {
+      guint marked = count_marked (fixture, texture, ".tidings-content p", i);
+
+      g_test_message ("paragraph %u: %u marked pixels", i, marked);
+      g_assert_cmpuint (marked, >, 100);
+    }
+  g_assert_cmpuint (count_marked (fixture, texture, ".tidings-content p", 3), ==, 0);
+  g_clear_object (&texture);
+
+  tidings_article_view_set_highlight (fixture->view, NULL);
+  wait_ms (300);
+  texture = render_view (fixture);
+  save_texture (texture, "article-view-search-closed");
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (count_marked (fixture, texture, ".tidings-content p", i), ==, 0);
 }
 
 static void
@@ -1807,6 +2074,9 @@ main (int   argc,
   ADD ("images", test_images, NULL);
   ADD ("scroll", test_scroll, NULL);
   ADD ("zoom-highlight", test_zoom_and_highlight, NULL);
+  ADD ("highlight-cleared", test_highlight_cleared, NULL);
+  ADD ("font-size", test_font_size, NULL);
+  ADD ("highlight-all", test_highlight_all, NULL);
   ADD ("dark", test_dark, NULL);
   /* These move the display's one pointer: meson runs them apart. */
   ADD ("pointer/context-menu", test_context_menu, NULL);

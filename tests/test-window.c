@@ -752,6 +752,89 @@ test_dark (void)
   settle (300);
 }
 
+/* ---- Article font size ---- */
+
+typedef struct
+{
+  gboolean  done;
+  char     *value;
+} JsString;
+
+static void
+js_string_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  JsString *js = user_data;
+  g_autoptr(JSCValue) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result, &error);
+  g_assert_no_error (error);
+  js->value = jsc_value_to_string (value);
+  js->done = TRUE;
+}
+
+static gboolean
+js_string_is_done (JsString *js)
+{
+  return js->done;
+}
+
+/* @script's value in the shown page, as a string. */
+static char *
+page_js_string (const char *script)
+{
+  JsString js = { FALSE, NULL };
+
+  webkit_web_view_evaluate_javascript (web_view (), script, -1, "tidings-test", NULL, NULL,
+                                       js_string_done, &js);
+  WAIT_FOR (js_string_is_done, &js);
+  return js.value;
+}
+
+static gboolean
+body_font_size_is (const char *expected)
+{
+  g_autofree char *size = page_js_string ("getComputedStyle (document.body).fontSize");
+
+  return g_strcmp0 (size, expected) == 0;
+}
+
+static gboolean
+view_font_size_is (gpointer size)
+{
+  TidingsArticleView *view = TIDINGS_ARTICLE_VIEW (_tidings_window_get_article_view (window));
+
+  return tidings_article_view_get_font_size (view) == GPOINTER_TO_INT (size);
+}
+
+/* The preference reaches the page shown, without a reload. */
+static void
+test_font_size (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *initial = NULL;
+  g_autofree char *title = NULL;
+
+  g_assert_nonnull (web_view ());
+  WAIT_FOR (view_font_size_is, GINT_TO_POINTER (0));
+  title = g_strdup (webkit_web_view_get_title (web_view ()));
+  initial = page_js_string ("getComputedStyle (document.body).fontSize");
+  g_assert_cmpstr (initial, !=, "22px");
+
+  g_settings_set_int (settings, "article-font-size", 22);
+  WAIT_FOR (view_font_size_is, GINT_TO_POINTER (22));
+  WAIT_FOR (body_font_size_is, "22px");
+  g_assert_cmpstr (webkit_web_view_get_title (web_view ()), ==, title);
+  settle (800);
+  save_screenshot (GTK_WIDGET (window), "font-size-22.png");
+
+  g_settings_reset (settings, "article-font-size");
+  WAIT_FOR (view_font_size_is, GINT_TO_POINTER (0));
+  WAIT_FOR (body_font_size_is, initial);
+}
+
 static gboolean
 folded (gpointer unused)
 {
@@ -1197,6 +1280,7 @@ main (int   argc,
   g_test_add_func ("/window/navigation", test_navigation);
   g_test_add_func ("/window/search", test_search);
   g_test_add_func ("/window/dark", test_dark);
+  g_test_add_func ("/window/font-size", test_font_size);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/mark-all-read", test_mark_all_read);
   g_test_add_func ("/window/context-menu", test_context_menu);

@@ -40,6 +40,9 @@
 #define ZOOM_MIN 0.5
 #define ZOOM_MAX 3.0
 
+/* The article text's size in px; 0 keeps the stylesheet's own. */
+#define FONT_SIZE_MAX 100
+
 /* The script world Tidings' own code runs in: it shares the page's DOM but
  * none of its JavaScript globals (not that the page can define any). */
 #define SCRIPT_WORLD "tidings"
@@ -109,8 +112,10 @@ struct _TidingsArticleView
 
   char           *highlight;
   char           *highlight_word;     /* tried when the whole phrase is not found */
+  char           *searched;           /* what the find controller last looked for */
 
   double          zoom;
+  int             font_size;
   gboolean        load_images;
   gboolean        launch_disabled;
 };
@@ -122,6 +127,7 @@ enum {
   PROP_ZOOM,
   PROP_LOAD_IMAGES,
   PROP_ARTICLE_ID,
+  PROP_FONT_SIZE,
   N_PROPS
 };
 
@@ -702,6 +708,10 @@ build_page (TidingsArticleView *self,
     images ? "http: https: data:" : "data:", images ? "http: https:" : "'none'", nonce));
   put (values, "nonce", g_strdup (nonce));
   put (values, "css", load_resource ("tidings-article.css"));
+  /* The page starts at the reader's size; later changes are made in place. */
+  put (values, "font", self->font_size > 0
+                         ? g_strdup_printf (":root { --tidings-font-size: %dpx; }", self->font_size)
+                         : g_strdup (""));
 
   /* A language tag only: letters, digits and hyphens. */
   lang = g_string_new (NULL);
@@ -1168,25 +1178,53 @@ on_mouse_target_changed (WebKitWebView       *web_view,
 
 /* ---- Search highlight ---- */
 
+/* Drops the page's selection when it is the match the find controller
+ * selected (compared as text, case and runs of white space aside); a
+ * selection the reader made is theirs to keep. */
+static const char unselect_match_script[] =
+  "const selection = window.getSelection ();\n"
+  "const normal = (s) => s.replace (/\\s+/g, ' ').trim ().toLowerCase ();\n"
+  "if (selection.rangeCount > 0 && normal (selection.toString ()) === normal (text))\n"
+  "  selection.removeAllRanges ();\n";
+
 static void
-apply_highlight (TidingsArticleView *self)
+find (TidingsArticleView *self,
+      const char         *text)
 {
-  WebKitFindController *finder;
-
-  if (self->web_view == NULL || !self->page_ready)
-    return;
-
-  finder = webkit_web_view_get_find_controller (self->web_view);
-  if (self->highlight == NULL)
-    {
-      webkit_find_controller_search_finish (finder);
-      return;
-    }
-
-  webkit_find_controller_search (finder, self->highlight,
+  g_free (self->searched);
+  self->searched = g_strdup (text);
+  webkit_find_controller_search (webkit_web_view_get_find_controller (self->web_view), text,
                                  WEBKIT_FIND_OPTIONS_CASE_INSENSITIVE
                                  | WEBKIT_FIND_OPTIONS_WRAP_AROUND,
                                  G_MAXUINT);
+}
+
+static void
+apply_highlight (TidingsArticleView *self)
+{
+  if (self->web_view == NULL || !self->page_ready)
+    return;
+
+  if (self->highlight != NULL)
+    {
+      find (self, self->highlight);
+      return;
+    }
+
+  webkit_find_controller_search_finish (webkit_web_view_get_find_controller (self->web_view));
+  /* Finishing hides the marks but leaves the match found last selected,
+   * in the selection's blue, as if the reader had picked it. */
+  if (self->searched != NULL)
+    {
+      GVariantDict arguments;
+
+      g_variant_dict_init (&arguments, NULL);
+      g_variant_dict_insert (&arguments, "text", "s", self->searched);
+      webkit_web_view_call_async_javascript_function (self->web_view, unselect_match_script, -1,
+                                                      g_variant_dict_end (&arguments),
+                                                      SCRIPT_WORLD, NULL, NULL, NULL, NULL);
+      g_clear_pointer (&self->searched, g_free);
+    }
 }
 
 static void
@@ -1196,10 +1234,7 @@ on_failed_to_find_text (WebKitFindController *finder,
   /* The whole phrase is not in the page: its longest word may be. */
   if (self->highlight_word != NULL
       && g_strcmp0 (webkit_find_controller_get_search_text (finder), self->highlight_word) != 0)
-    webkit_find_controller_search (finder, self->highlight_word,
-                                   WEBKIT_FIND_OPTIONS_CASE_INSENSITIVE
-                                   | WEBKIT_FIND_OPTIONS_WRAP_AROUND,
-                                   G_MAXUINT);
+    find (self, self->highlight_word);
 }
 
 /* ---- Light and dark ---- */
@@ -1225,6 +1260,29 @@ update_theme (TidingsArticleView *self)
                                          -1, SCRIPT_WORLD, NULL, NULL, NULL, NULL);
 }
 
+/* ---- Font size ---- */
+
+static void
+update_font_size (TidingsArticleView *self)
+{
+  g_autofree char *script = NULL;
+
+  if (self->web_view == NULL || !self->page_ready)
+    return;
+
+  /* On <html>, over the stylesheet's rule of the size the page was built
+   * with; "initial" makes the body fall back to the stylesheet's size. The
+   * page's policy restricts style elements and attributes, not the CSSOM. */
+  if (self->font_size > 0)
+    script = g_strdup_printf ("document.documentElement.style.setProperty "
+                              "('--tidings-font-size', '%dpx');", self->font_size);
+  else
+    script = g_strdup ("document.documentElement.style.setProperty "
+                       "('--tidings-font-size', 'initial');");
+  webkit_web_view_evaluate_javascript (self->web_view, script, -1, SCRIPT_WORLD, NULL,
+                                       NULL, NULL, NULL);
+}
+
 static void
 on_dark_changed (AdwStyleManager    *style_manager,
                  GParamSpec         *pspec,
@@ -1241,13 +1299,18 @@ on_load_changed (WebKitWebView      *web_view,
                  TidingsArticleView *self)
 {
   if (load_event == WEBKIT_LOAD_STARTED)
-    self->page_ready = FALSE;
+    {
+      self->page_ready = FALSE;
+      /* A new document: nothing of the last search is selected in it. */
+      g_clear_pointer (&self->searched, g_free);
+    }
   else if (load_event == WEBKIT_LOAD_FINISHED)
     {
       self->own_load = FALSE;
       self->page_ready = TRUE;
       /* The style may have changed while the page was on its way. */
       update_theme (self);
+      update_font_size (self);
       apply_highlight (self);
     }
 }
@@ -1642,6 +1705,29 @@ tidings_article_view_get_article_id (TidingsArticleView *self)
   return self->article_id;
 }
 
+int
+tidings_article_view_get_font_size (TidingsArticleView *self)
+{
+  g_return_val_if_fail (TIDINGS_IS_ARTICLE_VIEW (self), 0);
+
+  return self->font_size;
+}
+
+void
+tidings_article_view_set_font_size (TidingsArticleView *self,
+                                    int                 font_size)
+{
+  g_return_if_fail (TIDINGS_IS_ARTICLE_VIEW (self));
+
+  font_size = CLAMP (font_size, 0, FONT_SIZE_MAX);
+  if (font_size == self->font_size)
+    return;
+
+  self->font_size = font_size;
+  update_font_size (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FONT_SIZE]);
+}
+
 GtkWidget *
 _tidings_article_view_get_web_view (TidingsArticleView *self)
 {
@@ -1695,6 +1781,7 @@ tidings_article_view_finalize (GObject *object)
   g_free (self->token);
   g_free (self->highlight);
   g_free (self->highlight_word);
+  g_free (self->searched);
 
   G_OBJECT_CLASS (tidings_article_view_parent_class)->finalize (object);
 }
@@ -1718,6 +1805,9 @@ tidings_article_view_get_property (GObject    *object,
     case PROP_ARTICLE_ID:
       g_value_set_int64 (value, self->article_id);
       break;
+    case PROP_FONT_SIZE:
+      g_value_set_int (value, self->font_size);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1738,6 +1828,9 @@ tidings_article_view_set_property (GObject      *object,
       break;
     case PROP_LOAD_IMAGES:
       tidings_article_view_set_load_images (self, g_value_get_boolean (value));
+      break;
+    case PROP_FONT_SIZE:
+      tidings_article_view_set_font_size (self, g_value_get_int (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1765,6 +1858,9 @@ tidings_article_view_class_init (TidingsArticleViewClass *klass)
   properties[PROP_ARTICLE_ID] =
     g_param_spec_int64 ("article-id", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FONT_SIZE] =
+    g_param_spec_int ("font-size", NULL, NULL, 0, FONT_SIZE_MAX, 0,
+                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[OPEN_URI] =

@@ -22,10 +22,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TidingsArticleView, tidings_article_view, TIDINGS, ARTICLE_VIEW, GtkWidget)
 
 /* Properties:
- *   zoom (double, 0.5–3.0, default 1.0), font-scale: applied to the page.
+ *   zoom (double, 0.5–3.0, default 1.0): applied to the page.
  *   load-images (gboolean, default TRUE): when FALSE, remote images are
  *     blocked by a content filter and the page offers a "Load images" button.
  *   article-id (gint64, read-only): the article shown, 0 for none.
+ *   font-size (int, 0–100 px, default 0): the size of the article text; 0
+ *     keeps the stylesheet's own size. Applied to the page shown in place.
  * Signals:
  *   open-uri (const char *uri): a link the user followed, already vetted
  *     (http, https or mailto) — the view has launched it; for tests. */
@@ -64,6 +66,9 @@ gboolean   tidings_article_view_get_load_images (TidingsArticleView *self);
 void       tidings_article_view_set_load_images (TidingsArticleView *self,
                                                  gboolean            load_images);
 gint64     tidings_article_view_get_article_id (TidingsArticleView *self);
+int        tidings_article_view_get_font_size (TidingsArticleView *self);
+void       tidings_article_view_set_font_size (TidingsArticleView *self,
+                                               int                 font_size);
 
 /* The WebKitWebView, once created (NULL before the first article); for
  * tests. Returned as GtkWidget so that this header needs no WebKit. */

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "tidings-add-dialog.h"
 #include "tidings-article-list.h"
@@ -126,6 +127,14 @@ struct _TidingsWindow
   GtkWidget            *star_button;
   GtkWidget            *read_button;
   TidingsArticleView   *article_view;
+
+  /* Benchmark hook (TIDINGS_BENCH_FD, see bench_init) */
+  int                   bench_fd;
+  gboolean              bench_pending;
+  gboolean              bench_drawn;
+  guint                 bench_source;
+  gint64                bench_due;
+  gint64                bench_stall_max;
 };
 
 G_DEFINE_FINAL_TYPE (TidingsWindow, tidings_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -152,6 +161,9 @@ static void start_unread_scan       (TidingsWindow *self,
                                      guint          from,
                                      int            direction);
 static void update_title_buttons    (TidingsWindow *self);
+static void bench_write             (TidingsWindow *self,
+                                     const char    *what,
+                                     gint64         value);
 
 /* ---- Small helpers ---- */
 
@@ -176,16 +188,6 @@ settings_get_number (GSettings  *settings,
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
     return g_variant_get_boolean (value);
   return 0;
-}
-
-static gboolean
-settings_has_key (GSettings  *settings,
-                  const char *key)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  return schema != NULL && g_settings_schema_has_key (schema, key);
 }
 
 /* Takes @toast; a window already disposed (a store call finishing after it
@@ -1380,7 +1382,14 @@ update_query (TidingsWindow *self)
   /* Restoring the selection at startup asks again for the query the list
    * was made with: no need to load it twice. */
   if (!query_equal (&query, tidings_article_list_get_query (self->article_list)))
-    tidings_article_list_set_query (self->article_list, &query);
+    {
+      if (self->bench_fd >= 0)
+        {
+          self->bench_pending = TRUE;
+          bench_write (self, "list-query", g_get_monotonic_time ());
+        }
+      tidings_article_list_set_query (self->article_list, &query);
+    }
   update_list_title (self);
 }
 
@@ -2792,6 +2801,88 @@ search_mode_cb (TidingsWindow *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->article_list_view));
 }
 
+/* ---- Benchmark hook ---- */
+
+/* bench/window learns from outside when frames are drawn: when the variable
+ * TIDINGS_BENCH_FD names an open file descriptor, the window writes to it
+ * "list-query T" when the list is asked for other articles, "list-drawn T"
+ * after the first frame painted with the first list's rows loaded,
+ * "section-drawn T" after the first such frame following each later change,
+ * and "stall-max US" when a refresh ends: the longest a 10 ms timeout fired
+ * late while it ran, that is the longest the main loop was busy. T is
+ * g_get_monotonic_time(). Nothing of this runs unless the variable is set. */
+static void
+bench_write (TidingsWindow *self,
+             const char    *what,
+             gint64         value)
+{
+  char line[64];
+  int n = g_snprintf (line, sizeof line, "%s %" G_GINT64_FORMAT "\n", what, value);
+
+  if (self->bench_fd >= 0 && write (self->bench_fd, line, n) != n)
+    self->bench_fd = -1;
+}
+
+static void
+bench_after_paint_cb (TidingsWindow *self)
+{
+  if (!self->bench_pending || !tidings_article_list_get_loaded (self->article_list)
+      || g_list_model_get_n_items (G_LIST_MODEL (self->article_list)) == 0)
+    return;
+  self->bench_pending = FALSE;
+  bench_write (self, self->bench_drawn ? "section-drawn" : "list-drawn", g_get_monotonic_time ());
+  self->bench_drawn = TRUE;
+}
+
+static void
+bench_realize_cb (TidingsWindow *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (bench_after_paint_cb), self, G_CONNECT_SWAPPED);
+}
+
+
+static gboolean
+bench_tick_cb (gpointer data)
+{
+  TidingsWindow *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  self->bench_stall_max = MAX (self->bench_stall_max, now - self->bench_due);
+  self->bench_due = now + 10000;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bench_refreshing_cb (TidingsWindow *self)
+{
+  if (tidings_library_get_refreshing (self->library) && self->bench_source == 0)
+    {
+      self->bench_stall_max = 0;
+      self->bench_due = g_get_monotonic_time () + 10000;
+      self->bench_source = g_timeout_add (10, bench_tick_cb, self);
+    }
+  else if (!tidings_library_get_refreshing (self->library) && self->bench_source != 0)
+    {
+      g_clear_handle_id (&self->bench_source, g_source_remove);
+      bench_write (self, "stall-max", self->bench_stall_max);
+    }
+}
+
+static void
+bench_init (TidingsWindow *self)
+{
+  const char *fd = g_getenv ("TIDINGS_BENCH_FD");
+
+  if (fd == NULL || !g_ascii_string_to_signed (fd, 10, 0, G_MAXINT, NULL, NULL))
+    return;
+  self->bench_fd = (int) g_ascii_strtoll (fd, NULL, 10);
+  self->bench_pending = TRUE;
+  g_signal_connect_after (self, "realize", G_CALLBACK (bench_realize_cb), NULL);
+  g_signal_connect_object (self->library, "notify::refreshing", G_CALLBACK (bench_refreshing_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
 /* ---- Refresh progress and notifications ---- */
 
 static void
@@ -3113,16 +3204,6 @@ view_settings_changed_cb (TidingsWindow *self,
   if (key == NULL || g_str_equal (key, "load-images"))
     tidings_article_view_set_load_images (self->article_view,
                                           g_settings_get_boolean (self->settings, "load-images"));
-  if ((key == NULL || g_str_equal (key, "article-font-size"))
-      && settings_has_key (self->settings, "article-font-size")
-      && g_object_class_find_property (G_OBJECT_GET_CLASS (self->article_view), "font-scale"))
-    {
-      /* The font size is in points around a default of 12 (0: the default). */
-      double size = settings_get_number (self->settings, "article-font-size");
-      double scale = size > 0 ? size / 12.0 : 1.0;
-
-      g_object_set (self->article_view, "font-scale", CLAMP (scale, 0.5, 3.0), NULL);
-    }
 }
 
 static void
@@ -3296,9 +3377,9 @@ tidings_window_constructed (GObject *object)
                            G_CALLBACK (view_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::load-images",
                            G_CALLBACK (view_settings_changed_cb), self, G_CONNECT_SWAPPED);
-  if (settings_has_key (self->settings, "article-font-size"))
-    g_signal_connect_object (self->settings, "changed::article-font-size",
-                             G_CALLBACK (view_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  /* In px, 0 for the stylesheet's own size: the view's property as is. */
+  g_settings_bind (self->settings, "article-font-size", self->article_view, "font-size",
+                   G_SETTINGS_BIND_GET);
 
   /* Keys (again once the window has its application, for the app.
    * accelerators) */
@@ -3320,6 +3401,7 @@ tidings_window_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (active_cb), NULL);
   refresh_progress_cb (self);
+  bench_init (self);
 
   if (DEVELOPMENT)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -3340,6 +3422,7 @@ tidings_window_dispose (GObject *object)
   g_clear_object (&self->article_cancellable);
   g_clear_object (&self->scroll_cancellable);
   g_clear_handle_id (&self->mark_read_source, g_source_remove);
+  g_clear_handle_id (&self->bench_source, g_source_remove);
   cancel_unread_scan (self);
   clear_waiting_item (self);
   set_shown_item (self, NULL);
@@ -3610,6 +3693,7 @@ tidings_window_init (TidingsWindow *self)
 {
   /* Before the template: its toggle reads the state as it binds. */
   self->sidebar_visible = TRUE;
+  self->bench_fd = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->pending_removals = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
