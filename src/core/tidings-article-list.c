@@ -548,6 +548,11 @@ struct _TidingsArticleList
   gboolean            marks_loading;
   gboolean            marks_again;
   guint               pages_in_flight;
+
+  /* Pages asked for by get_item(), loaded from an idle callback only when
+   * someone still holds one of their placeholders (see want_page()). */
+  GHashTable         *wanted;       /* page index set */
+  guint               wanted_source;
 };
 
 static void tidings_article_list_list_model_init (GListModelInterface *iface);
@@ -644,6 +649,76 @@ request_page (TidingsArticleList *self,
   self->pages_in_flight++;
   tidings_library_read_async (self->library, read_page, read, (GDestroyNotify) page_read_free,
                               NULL, page_loaded, load);
+}
+
+/* Whether anything beside the list holds an unloaded item of page @index. */
+static gboolean
+page_is_wanted (TidingsArticleList *self,
+                guint               index)
+{
+  guint start = index * TIDINGS_ARTICLE_LIST_PAGE;
+  guint end = MIN (start + TIDINGS_ARTICLE_LIST_PAGE, self->n_items);
+  gboolean held = FALSE;
+
+  for (guint position = start; position < end; position++)
+    {
+      TidingsArticleItem *item = g_hash_table_lookup (self->items, GUINT_TO_POINTER (position));
+
+      if (item != NULL && !item->loaded && G_OBJECT (item)->ref_count > 1)
+        {
+          held = TRUE;
+          break;
+        }
+    }
+  if (held)
+    return TRUE;
+
+  /* Nobody kept them: forget the placeholders, so that a later get_item()
+   * asks again. */
+  for (guint position = start; position < end; position++)
+    {
+      TidingsArticleItem *item = g_hash_table_lookup (self->items, GUINT_TO_POINTER (position));
+
+      if (item != NULL && !item->loaded)
+        g_hash_table_remove (self->items, GUINT_TO_POINTER (position));
+    }
+  return FALSE;
+}
+
+static gboolean
+load_wanted_pages (gpointer user_data)
+{
+  TidingsArticleList *self = user_data;
+  g_autoptr(GHashTable) wanted = g_steal_pointer (&self->wanted);
+  GHashTableIter iter;
+  gpointer key;
+
+  self->wanted = g_hash_table_new (NULL, NULL);
+  self->wanted_source = 0;
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (page_is_wanted (self, GPOINTER_TO_UINT (key)))
+      request_page (self, GPOINTER_TO_UINT (key));
+  return G_SOURCE_REMOVE;
+}
+
+/* get_item() does not read at once: GTK asks for items it drops straight
+ * away (GtkSingleSelection looks for its selected item among every row a
+ * reset adds, which would mean reading a 100,000-row list page by page).
+ * The pages are read after the frame is laid out, for the placeholders the
+ * list's rows still hold. */
+static void
+want_page (TidingsArticleList *self,
+           guint               index)
+{
+  g_hash_table_add (self->wanted, GUINT_TO_POINTER (index));
+  if (self->wanted_source == 0)
+    {
+      self->wanted_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_wanted_pages,
+                                             self, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->wanted_source),
+                                "[tidings] article list pages");
+    }
 }
 
 typedef struct
@@ -1155,7 +1230,7 @@ tidings_article_list_get_item (GListModel *model,
     {
       item = g_object_new (TIDINGS_TYPE_ARTICLE_ITEM, NULL);
       g_hash_table_insert (self->items, GUINT_TO_POINTER (position), item);
-      request_page (self, index);
+      want_page (self, index);
     }
   return g_object_ref (item);
 }
@@ -1252,7 +1327,8 @@ _tidings_article_list_is_busy (TidingsArticleList *self)
 {
   g_return_val_if_fail (TIDINGS_IS_ARTICLE_LIST (self), FALSE);
 
-  return self->head_loading || self->marks_loading || self->pages_in_flight > 0;
+  return self->head_loading || self->marks_loading || self->pages_in_flight > 0
+         || self->wanted_source != 0;
 }
 
 static void
@@ -1262,6 +1338,7 @@ tidings_article_list_dispose (GObject *object)
 
   if (self->changed_id != 0)
     g_clear_signal_handler (&self->changed_id, self->library);
+  g_clear_handle_id (&self->wanted_source, g_source_remove);
   g_clear_object (&self->library);
 
   G_OBJECT_CLASS (tidings_article_list_parent_class)->dispose (object);
@@ -1274,6 +1351,7 @@ tidings_article_list_finalize (GObject *object)
 
   g_hash_table_unref (self->items);
   g_hash_table_unref (self->pages);
+  g_hash_table_unref (self->wanted);
   g_hash_table_unref (self->titles);
   query_copy_free (self->query);
 
@@ -1318,5 +1396,6 @@ tidings_article_list_init (TidingsArticleList *self)
 {
   self->items = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->wanted = g_hash_table_new (NULL, NULL);
   self->titles = titles_table_new ();
 }
