@@ -29,6 +29,7 @@
 
 #include "tidings-article-view.h"
 #include "tidings-sanitize.h"
+#include "tidings-ui-test-utils.h"
 
 /* A generous hang guard for one page or script, not a speed assertion. */
 #define WAIT_MS 20000
@@ -1691,27 +1692,12 @@ render_view (Fixture *fixture)
 }
 
 static void
-save_texture (GdkTexture *texture,
-              const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
-                                             ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                           "screenshots", NULL);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-
-  g_mkdir_with_parents (dir, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
 save_screenshot (Fixture    *fixture,
                  const char *name)
 {
   g_autoptr(GdkTexture) texture = render_view (fixture);
 
-  save_texture (texture, name);
+  tidings_test_save_texture (texture, name);
 }
 
 static TidingsArticle *
@@ -1950,7 +1936,7 @@ test_highlight_all (Fixture       *fixture,
   g_assert_cmpuint (found, ==, 4);
 
   texture = render_view (fixture);
-  save_texture (texture, "article-view-search-all");
+  tidings_test_save_texture (texture, "article-view-search-all");
   for (guint i = 0; i < 3; i++)
     {
       guint marked = count_marked (fixture, texture, ".tidings-content p", i);
@@ -1964,7 +1950,7 @@ test_highlight_all (Fixture       *fixture,
   tidings_article_view_set_highlight (fixture->view, NULL);
   wait_ms (300);
   texture = render_view (fixture);
-  save_texture (texture, "article-view-search-closed");
+  tidings_test_save_texture (texture, "article-view-search-closed");
   for (guint i = 0; i < 3; i++)
     g_assert_cmpuint (count_marked (fixture, texture, ".tidings-content p", i), ==, 0);
 }

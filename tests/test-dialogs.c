@@ -20,6 +20,7 @@
 #include "tidings-sidebar-model.h"
 #include "tidings-store.h"
 #include "tidings-test-server.h"
+#include "tidings-ui-test-utils.h"
 
 /* Helpers */
 
@@ -109,31 +110,6 @@ show_window (GtkWindow *window)
   gtk_window_present (window);
   wait_for (is_mapped, window, "the window to show");
   wait_ms (200);
-}
-
-/* Renders @widget's window as it is drawn into build/tests/screenshots. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  g_mkdir_with_parents (dir, 0755);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
 }
 
 /* Destroys @window and checks that nothing kept it. */
@@ -297,16 +273,16 @@ test_preferences_builds (void)
   /* Without sections, no choice of sections. */
   g_assert_false (gtk_widget_get_visible (get_named (prefs, "notify-sections")));
 
-  save_screenshot (GTK_WIDGET (prefs), "preferences-reading");
+  tidings_test_save_screenshot (GTK_WIDGET (prefs), "preferences-reading");
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "updates");
   wait_ms (300);
-  save_screenshot (GTK_WIDGET (prefs), "preferences-updates");
+  tidings_test_save_screenshot (GTK_WIDGET (prefs), "preferences-updates");
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "storage");
   wait_ms (300);
-  save_screenshot (GTK_WIDGET (prefs), "preferences-storage");
+  tidings_test_save_screenshot (GTK_WIDGET (prefs), "preferences-storage");
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "keyboard");
   wait_ms (300);
-  save_screenshot (GTK_WIDGET (prefs), "preferences-keyboard");
+  tidings_test_save_screenshot (GTK_WIDGET (prefs), "preferences-keyboard");
 
   destroy_window (prefs);
 }
@@ -426,7 +402,7 @@ test_preferences_sections (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (sections_row), TRUE);
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "updates");
   wait_ms (300);
-  save_screenshot (GTK_WIDGET (prefs), "preferences-notify-sections");
+  tidings_test_save_screenshot (GTK_WIDGET (prefs), "preferences-notify-sections");
 
   /* Checking one stores its id; checking none means every section. */
   gtk_check_button_set_active (checks->pdata[0], TRUE);
@@ -716,7 +692,7 @@ test_add_choose_and_subscribe (AddFixture    *fixture,
                    ==, "Orbit: landers");
 
   wait_ms (200);
-  save_screenshot (GTK_WIDGET (fixture->dialog), "add-dialog-choose");
+  tidings_test_save_screenshot (GTK_WIDGET (fixture->dialog), "add-dialog-choose");
 
   /* The second one, by its row. */
   g_assert_true (gtk_widget_activate (row_of (checks->pdata[1])));
@@ -792,7 +768,7 @@ test_add_errors (AddFixture    *fixture,
   g_assert_true (gtk_widget_get_sensitive (get_named (fixture->dialog, "action")));
 
   wait_ms (200);
-  save_screenshot (GTK_WIDGET (fixture->dialog), "add-dialog-error");
+  tidings_test_save_screenshot (GTK_WIDGET (fixture->dialog), "add-dialog-error");
 
   tidings_add_dialog_set_url (fixture->dialog, plain);
   g_assert_false (gtk_widget_get_visible (message));

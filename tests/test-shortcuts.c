@@ -14,6 +14,7 @@
 
 #include "tidings-shortcuts.h"
 #include "tidings-shortcuts-private.h"
+#include "tidings-ui-test-utils.h"
 
 /* The actions tidings-shortcuts.h promises the window author, and nothing
  * else. */
@@ -294,31 +295,6 @@ test_window_builds (void)
 static void
 wait_ms (guint msec);
 
-/* Renders @widget as it is drawn into build/tests/screenshots. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  g_mkdir_with_parents (dir, 0755);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
 static void
 test_window_screenshots (void)
 {
@@ -346,7 +322,7 @@ test_window_screenshots (void)
           collect_type (GTK_WIDGET (window), GTK_TYPE_STACK_SWITCHER, switchers);
           for (guint i = 0; i < switchers->len; i++)
             g_assert_false (gtk_widget_get_mapped (switchers->pdata[i]));
-          save_screenshot (GTK_WIDGET (window), name);
+          tidings_test_save_screenshot (GTK_WIDGET (window), name);
         }
       gtk_window_destroy (window);
     }

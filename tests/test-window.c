@@ -29,6 +29,7 @@
 #include "tidings-sidebar-row.h"
 #include "tidings-store.h"
 #include "tidings-test-server.h"
+#include "tidings-ui-test-utils.h"
 #include "tidings-window.h"
 
 #define WAIT_MS 20000
@@ -278,37 +279,6 @@ stored_state_is (Expect *expect)
 
 /* ---- Screenshots ---- */
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
-                                             ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                           "screenshots", NULL);
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
 /* ---- The fixture ---- */
 
 static TidingsItem *
@@ -453,7 +423,7 @@ test_welcome (void)
   WAIT_FOR (sidebar_loaded, NULL);
   WAIT_FOR (page_is, "welcome");
   settle (300);
-  save_screenshot (GTK_WIDGET (window), "welcome.png");
+  tidings_test_save_screenshot (GTK_WIDGET (window), "welcome");
 
   /* Subscriptions arriving (as from the Add dialog or an import) bring the
    * reader in place of the welcome. */
@@ -605,7 +575,7 @@ test_open_article (void)
 
   /* A new web process takes a moment to draw its first frame. */
   settle (1500);
-  save_screenshot (GTK_WIDGET (window), "three-panes.png");
+  tidings_test_save_screenshot (GTK_WIDGET (window), "three-panes");
   /* The header's toggles show the state of their settings. */
   {
     g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
@@ -727,7 +697,7 @@ test_search (void)
   g_signal_emit_by_name (entry, "activate");
   WAIT_FOR (page_titled, "Globe story 0");
   settle (500);
-  save_screenshot (GTK_WIDGET (window), "search.png");
+  tidings_test_save_screenshot (GTK_WIDGET (window), "search");
 
   /* Closing the search brings the section's articles back. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
@@ -747,7 +717,7 @@ test_dark (void)
   settle (800);
   g_assert_true (adw_style_manager_get_dark (style));
   g_assert_nonnull (web);
-  save_screenshot (GTK_WIDGET (window), "dark.png");
+  tidings_test_save_screenshot (GTK_WIDGET (window), "dark");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
   settle (300);
 }
@@ -828,7 +798,7 @@ test_font_size (void)
   WAIT_FOR (body_font_size_is, "22px");
   g_assert_cmpstr (webkit_web_view_get_title (web_view ()), ==, title);
   settle (800);
-  save_screenshot (GTK_WIDGET (window), "font-size-22.png");
+  tidings_test_save_screenshot (GTK_WIDGET (window), "font-size-22");
 
   g_settings_reset (settings, "article-font-size");
   WAIT_FOR (view_font_size_is, GINT_TO_POINTER (0));
@@ -865,10 +835,10 @@ test_narrow (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.escape", NULL));
   settle (800);
   g_assert_true (gtk_widget_is_drawable (_tidings_window_get_article_list_view (window)));
-  save_screenshot (GTK_WIDGET (window), "narrow-list.png");
+  tidings_test_save_screenshot (GTK_WIDGET (window), "narrow-list");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-article", NULL));
   settle (800);
-  save_screenshot (GTK_WIDGET (window), "narrow.png");
+  tidings_test_save_screenshot (GTK_WIDGET (window), "narrow");
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
   settle (500);
@@ -1149,7 +1119,7 @@ test_refresh (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh-selected", NULL));
   WAIT_FOR (progress_shows, "1 of 2 feeds");
   settle (200);
-  save_screenshot (GTK_WIDGET (window), "refreshing.png");
+  tidings_test_save_screenshot (GTK_WIDGET (window), "refreshing");
   WAIT_FOR (progress_hidden, NULL);
   WAIT_FOR (list_has, GUINT_TO_POINTER (4));
   g_assert_cmpuint (tidings_test_server_get_hits (server, "/fast.xml"), ==, 1);
