@@ -334,30 +334,6 @@ tidings_article_item_init (TidingsArticleItem *self)
 
 /* ---- Reads ---- */
 
-typedef struct
-{
-  TidingsArticleQuery  query;
-  char                *search;
-} QueryCopy;
-
-static QueryCopy *
-query_copy_new (const TidingsArticleQuery *query)
-{
-  QueryCopy *copy = g_new0 (QueryCopy, 1);
-
-  copy->query = *query;
-  copy->search = g_strdup (query->search);
-  copy->query.search = copy->search;
-  return copy;
-}
-
-static void
-query_copy_free (QueryCopy *copy)
-{
-  g_free (copy->search);
-  g_free (copy);
-}
-
 /* The count, the feeds' titles and the first page. */
 typedef struct
 {
@@ -400,11 +376,11 @@ read_head (TidingsStore  *store,
            gpointer       data,
            GError       **error)
 {
-  QueryCopy *copy = data;
+  TidingsArticleQuery *copy = data;
   g_autoptr(Head) head = g_new0 (Head, 1);
   g_autoptr(GPtrArray) subscriptions = NULL;
 
-  if (!tidings_store_count_articles (store, &copy->query, &head->count, error))
+  if (!tidings_store_count_articles (store, copy, &head->count, error))
     return NULL;
   subscriptions = tidings_store_list_subscriptions (store, error);
   if (subscriptions == NULL)
@@ -421,7 +397,7 @@ read_head (TidingsStore  *store,
       g_hash_table_insert (head->titles, g_memdup2 (&subscription->id, sizeof (gint64)),
                            g_ref_string_new (title));
     }
-  head->rows = tidings_store_query_articles (store, &copy->query, 0,
+  head->rows = tidings_store_query_articles (store, copy, 0,
                                              TIDINGS_ARTICLE_LIST_PAGE, error);
   if (head->rows == NULL)
     return NULL;
@@ -430,14 +406,14 @@ read_head (TidingsStore  *store,
 
 typedef struct
 {
-  QueryCopy *query;
-  guint      offset;
+  TidingsArticleQuery *query;
+  guint                offset;
 } PageRead;
 
 static void
 page_read_free (PageRead *read)
 {
-  query_copy_free (read->query);
+  tidings_article_query_free (read->query);
   g_free (read);
 }
 
@@ -448,7 +424,7 @@ read_page (TidingsStore  *store,
 {
   PageRead *read = data;
 
-  return tidings_store_query_articles (store, &read->query->query, read->offset,
+  return tidings_store_query_articles (store, read->query, read->offset,
                                        TIDINGS_ARTICLE_LIST_PAGE, error);
 }
 
@@ -529,7 +505,7 @@ struct _TidingsArticleList
 
   TidingsLibrary     *library;
   gulong              changed_id;
-  QueryCopy          *query;
+  TidingsArticleQuery *query;
 
   guint               n_items;
   gboolean            loaded;
@@ -640,7 +616,7 @@ request_page (TidingsArticleList *self,
   page->generation = self->generation;
 
   read = g_new0 (PageRead, 1);
-  read->query = query_copy_new (&self->query->query);
+  read->query = tidings_article_query_copy (self->query);
   read->offset = index * TIDINGS_ARTICLE_LIST_PAGE;
   load = g_new0 (PageLoad, 1);
   load->self = g_object_ref (self);
@@ -985,7 +961,7 @@ apply_update (TidingsArticleList *self,
     if (((TidingsArticleRow *) rows->pdata[i])->id == self->top_id)
       found = (gint) i;
 
-  if (!self->query->query.oldest_first && found >= 0 && new_n == old_n + (guint) found)
+  if (!self->query->oldest_first && found >= 0 && new_n == old_n + (guint) found)
     {
       /* New rows above the first one: where newest first puts new articles. */
       if (found > 0)
@@ -1002,7 +978,7 @@ apply_update (TidingsArticleList *self,
         }
       emit_items_changed (self, 0, 0, (guint) found);
     }
-  else if (self->query->query.oldest_first && found == 0 && new_n >= old_n)
+  else if (self->query->oldest_first && found == 0 && new_n >= old_n)
     {
       /* New rows after the last one: where oldest first puts them. */
       self->n_items = new_n;
@@ -1088,8 +1064,8 @@ start_head (TidingsArticleList *self)
   load->generation = self->generation;
   self->reload_wanted = RELOAD_NONE;
   self->head_loading = TRUE;
-  tidings_library_read_async (self->library, read_head, query_copy_new (&self->query->query),
-                              (GDestroyNotify) query_copy_free, NULL, head_loaded, load);
+  tidings_library_read_async (self->library, read_head, tidings_article_query_copy (self->query),
+                              (GDestroyNotify) tidings_article_query_free, NULL, head_loaded, load);
 }
 
 static void
@@ -1256,7 +1232,7 @@ tidings_article_list_new (TidingsLibrary            *library,
 
   self = g_object_new (TIDINGS_TYPE_ARTICLE_LIST, NULL);
   self->library = g_object_ref (library);
-  self->query = query_copy_new (query);
+  self->query = tidings_article_query_copy (query);
   self->changed_id = g_signal_connect (library, "changed", G_CALLBACK (library_changed), self);
   queue_reload (self, RELOAD_RESET);
   return self;
@@ -1267,7 +1243,7 @@ tidings_article_list_get_query (TidingsArticleList *self)
 {
   g_return_val_if_fail (TIDINGS_IS_ARTICLE_LIST (self), NULL);
 
-  return &self->query->query;
+  return self->query;
 }
 
 void
@@ -1277,8 +1253,8 @@ tidings_article_list_set_query (TidingsArticleList        *self,
   g_return_if_fail (TIDINGS_IS_ARTICLE_LIST (self));
   g_return_if_fail (query != NULL);
 
-  query_copy_free (self->query);
-  self->query = query_copy_new (query);
+  tidings_article_query_free (self->query);
+  self->query = tidings_article_query_copy (query);
   /* Until the new count is in, the old rows stay on screen (no flash of
    * an empty list); replies to what was asked for the old query go. */
   self->generation++;
@@ -1353,7 +1329,7 @@ tidings_article_list_finalize (GObject *object)
   g_hash_table_unref (self->pages);
   g_hash_table_unref (self->wanted);
   g_hash_table_unref (self->titles);
-  query_copy_free (self->query);
+  tidings_article_query_free (self->query);
 
   G_OBJECT_CLASS (tidings_article_list_parent_class)->finalize (object);
 }

@@ -1198,39 +1198,14 @@ tidings_library_set_starred (TidingsLibrary *self,
                                TIDINGS_LIBRARY_CHANGED_STATE, NULL, NULL, NULL);
 }
 
-/* A query that owns its search string. */
-typedef struct
-{
-  TidingsArticleQuery  query;
-  char                *search;
-} QueryCopy;
-
-static QueryCopy *
-query_copy (const TidingsArticleQuery *query)
-{
-  QueryCopy *copy = g_new (QueryCopy, 1);
-
-  copy->query = *query;
-  copy->search = g_strdup (query->search);
-  copy->query.search = copy->search;
-  return copy;
-}
-
-static void
-query_copy_free (QueryCopy *copy)
-{
-  g_free (copy->search);
-  g_free (copy);
-}
-
 static gpointer
 mark_read_func (TidingsStore  *store,
                 gpointer       data,
                 GError       **error)
 {
-  QueryCopy *copy = data;
+  TidingsArticleQuery *copy = data;
 
-  if (!tidings_store_mark_read (store, &copy->query, error))
+  if (!tidings_store_mark_read (store, copy, error))
     return NULL;
   return GINT_TO_POINTER (TRUE);
 }
@@ -1263,9 +1238,9 @@ tidings_library_mark_read_async (TidingsLibrary            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tidings_library_mark_read_async);
-  tidings_library_write_async (self, mark_read_func, query_copy (query),
-                               (GDestroyNotify) query_copy_free, TIDINGS_LIBRARY_CHANGED_STATE,
-                               cancellable, write_to_boolean, task);
+  tidings_library_write_async (self, mark_read_func, tidings_article_query_copy (query),
+                               (GDestroyNotify) tidings_article_query_free,
+                               TIDINGS_LIBRARY_CHANGED_STATE, cancellable, write_to_boolean, task);
 }
 
 gboolean

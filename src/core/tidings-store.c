@@ -2721,6 +2721,28 @@ tidings_store_get_host_backoffs (TidingsStore  *self,
 
 /* ---- Articles ---- */
 
+TidingsArticleQuery *
+tidings_article_query_copy (const TidingsArticleQuery *query)
+{
+  TidingsArticleQuery *copy;
+
+  g_return_val_if_fail (query != NULL, NULL);
+
+  copy = g_new (TidingsArticleQuery, 1);
+  *copy = *query;
+  copy->search = g_strdup (query->search);
+  return copy;
+}
+
+void
+tidings_article_query_free (TidingsArticleQuery *query)
+{
+  if (query == NULL)
+    return;
+  g_free ((char *) query->search);
+  g_free (query);
+}
+
 void
 tidings_article_row_free (TidingsArticleRow *row)
 {

@@ -141,6 +141,11 @@ typedef struct
   const char       *search;     /* words the user typed (not FTS syntax), NULL for none */
 } TidingsArticleQuery;
 
+/* A copy of @query that owns its search string, for handing a query to
+ * another thread; free it with tidings_article_query_free(). */
+TidingsArticleQuery *tidings_article_query_copy (const TidingsArticleQuery *query);
+void                 tidings_article_query_free (TidingsArticleQuery       *query);
+
 /* ---- What a refresh brings to the store ---- */
 
 /* Everything one fetch of one feed learned, applied in one transaction by
