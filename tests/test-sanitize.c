@@ -259,6 +259,10 @@ static const Keep keeps[] = {
     "<img src=\"" BASE "pic.jpg\" alt=\"A &amp; B\" width=\"10\" height=\"20\" title=\"t\">" },
   { "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\">", NULL,
     "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\">" },
+  { "<img src=\"data:imagE/PNG;base64,iVBORw0KGgo=\">", NULL,
+    "<img src=\"data:image/png;base64,iVBORw0KGgo=\">" },
+  { "<picture><source srcset=\"a.webp 1x, data:Image/Png;base64,AAAA 2x\"></picture>", BASE,
+    "<picture><source srcset=\"" BASE "a.webp 1x, data:image/png;base64,AAAA 2x\"></picture>" },
   { "<img alt=\"no source\">caption", BASE, "caption" },
   { "<picture><source srcset=\"a.avif 1x, b.avif 2x\" type=\"image/avif\"><img src=\"a.jpg\">"
     "</picture>", "http://e.example/",

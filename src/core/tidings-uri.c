@@ -217,6 +217,21 @@ encode_spaces (char *uri)
   return g_string_free (encoded, FALSE);
 }
 
+/* Media types are case-insensitive; a data: URI leaves the sanitizer with
+ * its type in lower case ("data:image/png"), the one spelling every reader
+ * of the output, and every later check, agrees on. Takes @uri. */
+static char *
+lower_data_media_type (char *uri)
+{
+  if (uri == NULL || strncmp (uri, "data:", 5) != 0)
+    return uri;
+
+  for (char *p = uri + 5; *p != '\0' && *p != ';' && *p != ','; p++)
+    *p = g_ascii_tolower (*p);
+
+  return uri;
+}
+
 char *
 _tidings_uri_resolve_with (GUri       *base,
                            const char *ref)
@@ -270,7 +285,7 @@ _tidings_uri_resolve_with (GUri       *base,
                                    : (path[0] == '/' && path[1] == '/'))
     return NULL;
 
-  return encode_spaces (g_uri_to_string (uri));
+  return lower_data_media_type (encode_spaces (g_uri_to_string (uri)));
 }
 
 GUri *
