@@ -5,6 +5,14 @@
  * A row shows whichever item the list view binds to it and follows that
  * item's notifications (a placeholder fills in when its page arrives; read
  * and starred marks change in place).
+ *
+ * GtkListView keeps 200 rows alive around what it shows, whatever its
+ * height, and builds and measures them all when a section opens. So the row
+ * is cheap where it can be: no template, its text drawn from Pango layouts
+ * rather than four labels, a height that follows from the fonts' metrics
+ * without laying any text out (the title and the excerpt share three
+ * lines), and the text laid out only once the row is drawn on screen. Only
+ * the unread dot and the star button are widgets.
  */
 
 #define G_LOG_DOMAIN "tidings-article-row"
@@ -15,6 +23,19 @@
 
 #include "tidings-article-row.h"
 
+/* Geometry, in pixels, as the labels of the earlier template had it. */
+#define DOT_SIZE       8
+#define DOT_TOP        7
+#define SPACING        6
+#define META_SPACING   2
+/* The star button's size in style.css */
+#define STAR_SIZE      28
+/* The title takes up to two of them, the excerpt the rest. */
+#define TEXT_LINES     3
+/* libadwaita's .caption and .dim-label */
+#define CAPTION_POINTS 9
+#define DIM_ALPHA      0.55f
+
 struct _TidingsArticleListRow
 {
   GtkWidget           parent_instance;
@@ -22,12 +43,21 @@ struct _TidingsArticleListRow
   TidingsArticleItem *item;
 
   GtkWidget          *unread_dot;
-  GtkLabel           *feed_label;
-  GtkLabel           *time_label;
-  GtkLabel           *title_label;
-  GtkLabel           *excerpt_label;
   GtkToggleButton    *star_button;
   gboolean            updating_star;
+  gboolean            shown_starred;
+
+  /* The text, laid out at layout_width (-1: not yet, or stale) */
+  PangoLayout        *feed_layout;
+  PangoLayout        *time_layout;
+  PangoLayout        *title_layout;
+  PangoLayout        *excerpt_layout;
+  int                 layout_width;
+
+  /* Off-screen rows skip their text; the list's adjustment says when they
+   * may have come into view. */
+  gboolean            culled;
+  GtkAdjustment      *vadjustment;
 };
 
 G_DEFINE_FINAL_TYPE (TidingsArticleListRow, tidings_article_list_row, GTK_TYPE_WIDGET)
@@ -87,31 +117,213 @@ _tidings_format_relative_time (gint64 date,
   return g_date_time_format (then, _("%e %B %Y"));
 }
 
+/* Line heights of the body and caption fonts for @widget's font, kept
+ * across rows: every row of a list shares them, and asking Pango for
+ * metrics lays out a sample text. */
+typedef struct
+{
+  PangoFontDescription *font;
+  int                   body;
+  int                   caption;
+} LineHeights;
+
+static LineHeights line_heights;
+
+static PangoFontDescription *
+caption_font (const PangoFontDescription *body)
+{
+  PangoFontDescription *caption = pango_font_description_copy_static (body);
+
+  pango_font_description_set_size (caption, CAPTION_POINTS * PANGO_SCALE);
+  return caption;
+}
+
+static const LineHeights *
+get_line_heights (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  g_autoptr(PangoFontDescription) caption = NULL;
+  PangoFontMetrics *metrics;
+
+  if (line_heights.font != NULL && pango_font_description_equal (line_heights.font, font))
+    return &line_heights;
+
+  g_clear_pointer (&line_heights.font, pango_font_description_free);
+  line_heights.font = pango_font_description_copy (font);
+  metrics = pango_context_get_metrics (context, font, NULL);
+  line_heights.body = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
+  pango_font_metrics_unref (metrics);
+  caption = caption_font (font);
+  metrics = pango_context_get_metrics (context, caption, NULL);
+  line_heights.caption = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
+  pango_font_metrics_unref (metrics);
+
+  return &line_heights;
+}
+
+static void
+clear_layouts (TidingsArticleListRow *self)
+{
+  g_clear_object (&self->feed_layout);
+  g_clear_object (&self->time_layout);
+  g_clear_object (&self->title_layout);
+  g_clear_object (&self->excerpt_layout);
+  self->layout_width = -1;
+}
+
+static PangoLayout *
+new_caption_layout (TidingsArticleListRow *self,
+                    const char            *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoContext *context = pango_layout_get_context (layout);
+  g_autoptr(PangoFontDescription) caption =
+    caption_font (pango_context_get_font_description (context));
+
+  pango_layout_set_font_description (layout, caption);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  return layout;
+}
+
+static gboolean
+item_is_unread (TidingsArticleListRow *self)
+{
+  return self->item != NULL && tidings_article_item_get_loaded (self->item)
+         && !tidings_article_item_get_read (self->item);
+}
+
+/* Lays the text out for a text column @width pixels wide. */
+static void
+ensure_layouts (TidingsArticleListRow *self,
+                int                    width)
+{
+  const char *title = NULL;
+  const char *feed = NULL;
+  const char *excerpt = NULL;
+  g_autofree char *when = NULL;
+  PangoAttrList *attrs;
+  int time_width;
+  int title_lines;
+
+  if (self->layout_width == width && self->title_layout != NULL)
+    return;
+  clear_layouts (self);
+  self->layout_width = width;
+
+  if (self->item != NULL)
+    {
+      gboolean loaded = tidings_article_item_get_loaded (self->item);
+
+      title = tidings_article_item_get_title (self->item);
+      feed = tidings_article_item_get_feed_title (self->item);
+      excerpt = tidings_article_item_get_excerpt (self->item);
+      if (loaded && (title == NULL || *title == '\0'))
+        title = _("Untitled");
+      when = _tidings_format_relative_time (tidings_article_item_get_date (self->item),
+                                            g_get_real_time ());
+    }
+
+  /* Feed name and time share the first line; the time keeps its width. */
+  self->time_layout = new_caption_layout (self, when != NULL ? when : "");
+  attrs = pango_attr_list_new ();
+  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum"));
+  pango_layout_set_attributes (self->time_layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_get_pixel_size (self->time_layout, &time_width, NULL);
+
+  self->feed_layout = new_caption_layout (self, feed != NULL ? feed : "");
+  pango_layout_set_ellipsize (self->feed_layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (self->feed_layout,
+                          MAX (0, width - time_width - SPACING) * PANGO_SCALE);
+
+  self->title_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
+                                                       title != NULL ? title : "");
+  if (item_is_unread (self))
+    {
+      attrs = pango_attr_list_new ();
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+      pango_layout_set_attributes (self->title_layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  pango_layout_set_single_paragraph_mode (self->title_layout, TRUE);
+  pango_layout_set_wrap (self->title_layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_ellipsize (self->title_layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (self->title_layout, width * PANGO_SCALE);
+  pango_layout_set_height (self->title_layout, -(TEXT_LINES - 1));
+  title_lines = MAX (1, pango_layout_get_line_count (self->title_layout));
+
+  if (excerpt != NULL && *excerpt != '\0')
+    {
+      self->excerpt_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), excerpt);
+      pango_layout_set_single_paragraph_mode (self->excerpt_layout, TRUE);
+      pango_layout_set_wrap (self->excerpt_layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_ellipsize (self->excerpt_layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_width (self->excerpt_layout, width * PANGO_SCALE);
+      pango_layout_set_height (self->excerpt_layout, -(TEXT_LINES - title_lines));
+    }
+}
+
+/* The text changed: lay it out again when next drawn. */
+static void
+text_changed (TidingsArticleListRow *self)
+{
+  clear_layouts (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+update_accessible_label (TidingsArticleListRow *self)
+{
+  g_autofree char *label = NULL;
+  const char *title;
+  const char *feed;
+
+  if (self->item == NULL || !tidings_article_item_get_loaded (self->item))
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      return;
+    }
+
+  title = tidings_article_item_get_title (self->item);
+  feed = tidings_article_item_get_feed_title (self->item);
+  /* Translators: an article in the list, read by screen readers: its title,
+   * then its feed */
+  label = g_strdup_printf (_("%s, %s"),
+                           title != NULL && *title != '\0' ? title : _("Untitled"),
+                           feed != NULL ? feed : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
 static void
 update_read (TidingsArticleListRow *self)
 {
-  gboolean unread = tidings_article_item_get_loaded (self->item)
-                    && !tidings_article_item_get_read (self->item);
+  gboolean unread = item_is_unread (self);
 
   gtk_widget_set_opacity (self->unread_dot, unread ? 1.0 : 0.0);
   if (unread)
     gtk_widget_add_css_class (GTK_WIDGET (self), "unread");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "unread");
+  /* The title is bold while unread. */
+  text_changed (self);
 }
 
 static void
 update_starred (TidingsArticleListRow *self)
 {
-  gboolean starred = tidings_article_item_get_starred (self->item);
+  gboolean starred = self->item != NULL && tidings_article_item_get_starred (self->item);
 
   self->updating_star = TRUE;
   gtk_toggle_button_set_active (self->star_button, starred);
   self->updating_star = FALSE;
+  /* Set only on a change: the list binds rows by the hundred. */
+  if (starred == self->shown_starred)
+    return;
+  self->shown_starred = starred;
   gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
                             starred ? "starred-symbolic" : "non-starred-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button),
-                               starred ? _("Unstar") : _("Star"));
   /* Unstarred rows show their star only on hover (style.css), so that a
    * long list is not a column of outlines. */
   if (starred)
@@ -123,35 +335,18 @@ update_starred (TidingsArticleListRow *self)
 static void
 update_all (TidingsArticleListRow *self)
 {
-  const char *title;
-  const char *feed;
-  const char *excerpt;
-  g_autofree char *when = NULL;
-  gboolean loaded = tidings_article_item_get_loaded (self->item);
+  gboolean loaded = self->item != NULL && tidings_article_item_get_loaded (self->item);
 
-  title = tidings_article_item_get_title (self->item);
-  feed = tidings_article_item_get_feed_title (self->item);
-  excerpt = tidings_article_item_get_excerpt (self->item);
-  if (loaded && (title == NULL || *title == '\0'))
-    title = _("Untitled");
-  when = _tidings_format_relative_time (tidings_article_item_get_date (self->item),
-                                        g_get_real_time ());
-
-  gtk_label_set_label (self->title_label, title != NULL ? title : "");
-  gtk_label_set_label (self->feed_label, feed != NULL ? feed : "");
-  gtk_label_set_label (self->excerpt_label, excerpt != NULL ? excerpt : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->excerpt_label), excerpt != NULL && *excerpt != '\0');
-  gtk_label_set_label (self->time_label, when);
   gtk_widget_set_visible (GTK_WIDGET (self->star_button), loaded);
-
+  update_accessible_label (self);
   update_read (self);
   update_starred (self);
 }
 
 static void
 item_notify_cb (TidingsArticleListRow *self,
-                GParamSpec        *pspec,
-                TidingsArticleItem *item)
+                GParamSpec            *pspec,
+                TidingsArticleItem    *item)
 {
   const char *name = g_param_spec_get_name (pspec);
 
@@ -165,7 +360,7 @@ item_notify_cb (TidingsArticleListRow *self,
 
 static void
 star_toggled_cb (TidingsArticleListRow *self,
-                 GtkToggleButton   *button)
+                 GtkToggleButton       *button)
 {
   if (self->updating_star || self->item == NULL
       || !tidings_article_item_get_loaded (self->item))
@@ -176,26 +371,232 @@ star_toggled_cb (TidingsArticleListRow *self,
                               gtk_toggle_button_get_active (button));
 }
 
+/* The tooltip is asked for when shown: setting one on every bound row
+ * would ask the X server where the pointer is, row after row. */
+static gboolean
+star_query_tooltip_cb (GtkWidget  *button,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button))
+                                 ? _("Unstar") : _("Star"));
+  return TRUE;
+}
+
+/* ---- Size, position and drawing ---- */
+
+static void
+tidings_article_list_row_measure (GtkWidget      *widget,
+                                  GtkOrientation  orientation,
+                                  int             for_size,
+                                  int            *minimum,
+                                  int            *natural,
+                                  int            *minimum_baseline,
+                                  int            *natural_baseline)
+{
+  /* The star button is left out: measuring it costs a style lookup per row
+   * as the list binds rows by the hundred, and the text is taller anyway. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      /* Room for a few characters of text; the list gives the rest. */
+      *minimum = DOT_SIZE + SPACING + 48 + SPACING + STAR_SIZE;
+      *natural = DOT_SIZE + SPACING + 240 + SPACING + STAR_SIZE;
+    }
+  else
+    {
+      const LineHeights *heights = get_line_heights (widget);
+
+      *minimum = *natural = heights->caption + META_SPACING + TEXT_LINES * heights->body;
+    }
+}
+
+static void
+tidings_article_list_row_size_allocate (GtkWidget *widget,
+                                        int        width,
+                                        int        height,
+                                        int        baseline)
+{
+  TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (widget);
+  GtkRequisition star;
+  int dot_height;
+
+  gtk_widget_measure (self->unread_dot, GTK_ORIENTATION_VERTICAL, -1, &dot_height, NULL,
+                      NULL, NULL);
+  gtk_widget_size_allocate (self->unread_dot,
+                            &(GtkAllocation) { 0, DOT_TOP, DOT_SIZE, MAX (dot_height, DOT_SIZE) },
+                            -1);
+
+  gtk_widget_get_preferred_size (GTK_WIDGET (self->star_button), &star, NULL);
+  gtk_widget_size_allocate (GTK_WIDGET (self->star_button),
+                            &(GtkAllocation) { width - star.width, (height - star.height) / 2,
+                                               star.width, star.height },
+                            -1);
+}
+
+static int
+text_column_width (TidingsArticleListRow *self)
+{
+  int star = gtk_widget_get_visible (GTK_WIDGET (self->star_button))
+             ? gtk_widget_get_width (GTK_WIDGET (self->star_button)) : 0;
+
+  return MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - DOT_SIZE - 2 * SPACING - star);
+}
+
+/* FALSE when the row lies wholly outside what its list view shows. */
+static gboolean
+is_on_screen (TidingsArticleListRow *self)
+{
+  GtkWidget *list = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_LIST_VIEW);
+  graphene_rect_t bounds;
+
+  if (list == NULL || !gtk_widget_compute_bounds (GTK_WIDGET (self), list, &bounds))
+    return TRUE;
+
+  return bounds.origin.y + bounds.size.height > 0
+         && bounds.origin.y < gtk_widget_get_height (list);
+}
+
+static void
+get_color (GtkWidget *widget,
+           GdkRGBA   *color)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, color);
+#else
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
+#endif
+}
+
+static void
+tidings_article_list_row_snapshot (GtkWidget   *widget,
+                                   GtkSnapshot *snapshot)
+{
+  TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (widget);
+  const LineHeights *heights;
+  GdkRGBA color;
+  GdkRGBA dim;
+  int width;
+  int time_width;
+  int title_height;
+
+  gtk_widget_snapshot_child (widget, self->unread_dot, snapshot);
+  gtk_widget_snapshot_child (widget, GTK_WIDGET (self->star_button), snapshot);
+
+  self->culled = !is_on_screen (self);
+  if (self->culled)
+    return;
+
+  width = text_column_width (self);
+  ensure_layouts (self, width);
+  heights = get_line_heights (widget);
+  get_color (widget, &color);
+  dim = color;
+  dim.alpha *= DIM_ALPHA;
+
+  gtk_snapshot_push_clip (snapshot,
+                          &GRAPHENE_RECT_INIT (DOT_SIZE + SPACING, 0, width,
+                                               gtk_widget_get_height (widget)));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (DOT_SIZE + SPACING, 0));
+
+  pango_layout_get_pixel_size (self->time_layout, &time_width, NULL);
+  gtk_snapshot_append_layout (snapshot, self->feed_layout, &dim);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (width - time_width, 0));
+  gtk_snapshot_append_layout (snapshot, self->time_layout, &dim);
+  gtk_snapshot_restore (snapshot);
+
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (0, heights->caption + META_SPACING));
+  gtk_snapshot_append_layout (snapshot, self->title_layout, &color);
+
+  if (self->excerpt_layout != NULL)
+    {
+      title_height = MAX (1, pango_layout_get_line_count (self->title_layout)) * heights->body;
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, title_height));
+      gtk_snapshot_append_layout (snapshot, self->excerpt_layout, &dim);
+    }
+
+  gtk_snapshot_restore (snapshot);
+  gtk_snapshot_pop (snapshot);
+}
+
+/* A row skipped while off screen is drawn once the list may show it. */
+static void
+adjustment_changed_cb (TidingsArticleListRow *self)
+{
+  if (self->culled)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+tidings_article_list_row_map (GtkWidget *widget)
+{
+  TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (widget);
+  GtkWidget *list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
+
+  GTK_WIDGET_CLASS (tidings_article_list_row_parent_class)->map (widget);
+
+  if (list != NULL)
+    {
+      self->vadjustment = g_object_ref (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list)));
+      if (self->vadjustment != NULL)
+        {
+          g_signal_connect_swapped (self->vadjustment, "value-changed",
+                                    G_CALLBACK (adjustment_changed_cb), self);
+          g_signal_connect_swapped (self->vadjustment, "changed",
+                                    G_CALLBACK (adjustment_changed_cb), self);
+        }
+    }
+}
+
+static void
+tidings_article_list_row_unmap (GtkWidget *widget)
+{
+  TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (widget);
+
+  if (self->vadjustment != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_changed_cb, self);
+      g_clear_object (&self->vadjustment);
+    }
+
+  GTK_WIDGET_CLASS (tidings_article_list_row_parent_class)->unmap (widget);
+}
+
+/* Fonts and text direction come from the style: lay out again. */
+static void
+tidings_article_list_row_css_changed (GtkWidget         *widget,
+                                      GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (tidings_article_list_row_parent_class)->css_changed (widget, change);
+  text_changed (TIDINGS_ARTICLE_LIST_ROW (widget));
+}
+
 static void
 tidings_article_list_row_dispose (GObject *object)
 {
-  GtkWidget *child;
   TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (object);
 
   tidings_article_list_row_set_item (self, NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), TIDINGS_TYPE_ARTICLE_LIST_ROW);
-  /* The template's top box is not bound to a field: unparent it too. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  clear_layouts (self);
+  g_clear_pointer (&self->unread_dot, gtk_widget_unparent);
+  if (self->star_button != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->star_button));
+      self->star_button = NULL;
+    }
 
   G_OBJECT_CLASS (tidings_article_list_row_parent_class)->dispose (object);
 }
 
 static void
 tidings_article_list_row_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
 {
   TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (object);
 
@@ -211,9 +612,9 @@ tidings_article_list_row_get_property (GObject    *object,
 
 static void
 tidings_article_list_row_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
+                                       guint         prop_id,
+                                       const GValue *value,
+                                       GParamSpec   *pspec)
 {
   TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (object);
 
@@ -237,28 +638,45 @@ tidings_article_list_row_class_init (TidingsArticleListRowClass *klass)
   object_class->get_property = tidings_article_list_row_get_property;
   object_class->set_property = tidings_article_list_row_set_property;
 
+  widget_class->measure = tidings_article_list_row_measure;
+  widget_class->size_allocate = tidings_article_list_row_size_allocate;
+  widget_class->snapshot = tidings_article_list_row_snapshot;
+  widget_class->map = tidings_article_list_row_map;
+  widget_class->unmap = tidings_article_list_row_unmap;
+  widget_class->css_changed = tidings_article_list_row_css_changed;
+
   properties[PROP_ITEM] =
     g_param_spec_object ("item", NULL, NULL, TIDINGS_TYPE_ARTICLE_ITEM,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "tidings-article-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, TidingsArticleListRow, unread_dot);
-  gtk_widget_class_bind_template_child (widget_class, TidingsArticleListRow, feed_label);
-  gtk_widget_class_bind_template_child (widget_class, TidingsArticleListRow, time_label);
-  gtk_widget_class_bind_template_child (widget_class, TidingsArticleListRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, TidingsArticleListRow, excerpt_label);
-  gtk_widget_class_bind_template_child (widget_class, TidingsArticleListRow, star_button);
-  gtk_widget_class_bind_template_callback (widget_class, star_toggled_cb);
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "tidings-article-row");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 tidings_article_list_row_init (TidingsArticleListRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  self->layout_width = -1;
+
+  self->unread_dot = g_object_new (GTK_TYPE_BOX,
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                   "css-classes", (const char *[]) { "unread-dot", NULL },
+                                   NULL);
+  gtk_widget_set_parent (self->unread_dot, GTK_WIDGET (self));
+
+  self->star_button = g_object_new (GTK_TYPE_TOGGLE_BUTTON,
+                                    "icon-name", "non-starred-symbolic",
+                                    "has-tooltip", TRUE,
+                                    "focus-on-click", FALSE,
+                                    "can-focus", FALSE,
+                                    "visible", FALSE,
+                                    "css-classes",
+                                    (const char *[]) { "flat", "circular", "star", NULL },
+                                    NULL);
+  gtk_widget_set_parent (GTK_WIDGET (self->star_button), GTK_WIDGET (self));
+  g_signal_connect_swapped (self->star_button, "toggled", G_CALLBACK (star_toggled_cb), self);
+  g_signal_connect (self->star_button, "query-tooltip", G_CALLBACK (star_query_tooltip_cb), NULL);
 }
 
 GtkWidget *
@@ -276,8 +694,8 @@ tidings_article_list_row_get_item (TidingsArticleListRow *self)
 }
 
 void
-tidings_article_list_row_set_item (TidingsArticleListRow  *self,
-                              TidingsArticleItem *item)
+tidings_article_list_row_set_item (TidingsArticleListRow *self,
+                                   TidingsArticleItem    *item)
 {
   g_return_if_fail (TIDINGS_IS_ARTICLE_LIST_ROW (self));
   g_return_if_fail (item == NULL || TIDINGS_IS_ARTICLE_ITEM (item));
@@ -290,11 +708,10 @@ tidings_article_list_row_set_item (TidingsArticleListRow  *self,
   g_set_object (&self->item, item);
 
   if (item != NULL)
-    {
-      g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self,
-                               G_CONNECT_SWAPPED);
-      update_all (self);
-    }
+    g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self,
+                             G_CONNECT_SWAPPED);
+  if (self->star_button != NULL)
+    update_all (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
 }

@@ -3264,6 +3264,42 @@ update_sort_button (TidingsWindow *self)
 }
 
 
+/* Rows made in code rather than by a GtkBuilderListItemFactory, which
+ * parses its interface again for every row: the list view keeps 200. */
+static void
+article_row_setup_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item)
+{
+  gtk_list_item_set_child (list_item, tidings_article_list_row_new ());
+}
+
+static void
+article_row_bind_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item)
+{
+  tidings_article_list_row_set_item (TIDINGS_ARTICLE_LIST_ROW (gtk_list_item_get_child (list_item)),
+                                     gtk_list_item_get_item (list_item));
+}
+
+static void
+article_row_unbind_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *list_item)
+{
+  tidings_article_list_row_set_item (TIDINGS_ARTICLE_LIST_ROW (gtk_list_item_get_child (list_item)),
+                                     NULL);
+}
+
+static void
+set_article_row_factory (TidingsWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (article_row_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (article_row_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (article_row_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->article_list_view, factory);
+}
+
 static void
 tidings_window_constructed (GObject *object)
 {
@@ -3332,6 +3368,7 @@ tidings_window_constructed (GObject *object)
   gtk_single_selection_set_autoselect (self->article_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->article_selection, TRUE);
   gtk_list_view_set_model (self->article_list_view, GTK_SELECTION_MODEL (self->article_selection));
+  set_article_row_factory (self);
   g_signal_connect_object (self->article_selection, "notify::selected-item",
                            G_CALLBACK (article_selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->article_list, "notify::loaded",
