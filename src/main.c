@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include <glib/gi18n.h>
 #include <gmodule.h>
 
@@ -66,6 +68,9 @@ main (int   argc,
 {
   int status;
 
+  /* Before the command-line modes too: without it their messages reach the
+   * terminal with every non-ASCII character (“quotes”, names) as '?'. */
+  setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

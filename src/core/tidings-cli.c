@@ -19,6 +19,7 @@
 #include "tidings-discover.h"
 #include "tidings-feed-writer.h"
 #include "tidings-fetcher.h"
+#include "tidings-library.h"
 #include "tidings-opml-store.h"
 #include "tidings-parser.h"
 #include "tidings-refresh.h"
@@ -248,17 +249,46 @@ tidings_cli_parse (const char *path)
 
 /* ---- The library ---- */
 
+/* A damaged library is put aside and a new one started from the backup of
+ * the subscriptions (saying so); any other failure is only reported. */
 static TidingsStore *
 open_store (void)
 {
   g_autofree char *path = tidings_store_default_path ();
+  g_autoptr(TidingsLibraryRecovery) recovery = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) recover_error = NULL;
   TidingsStore *store;
 
   store = tidings_store_open (path, &error);
+  if (store == NULL && g_error_matches (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT))
+    {
+      recovery = tidings_library_recover (path, error, &recover_error);
+      if (recovery == NULL)
+        {
+          g_printerr ("tidings: %s; %s\n", error->message, recover_error->message);
+          return NULL;
+        }
+      g_printerr ("tidings: %s\n", recovery->message);
+      g_clear_error (&error);
+      store = tidings_store_open (path, &error);
+    }
   if (store == NULL)
     g_printerr ("tidings: cannot open the library %s: %s\n", path, error->message);
   return store;
+}
+
+/* The window keeps a backup of the subscriptions beside the library, to
+ * start again from should the library be damaged; changes made here keep it
+ * up to date too. */
+static void
+save_backup (TidingsStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tidings_library_save_backup (store, &error))
+    g_printerr ("tidings: could not save the backup of the subscriptions: %s\n",
+                error->message);
 }
 
 /* ---- --refresh ---- */
@@ -470,20 +500,23 @@ static char *
 normalise_address (const char *text)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  const char *rest = trimmed;
 
-  if (g_ascii_strncasecmp (trimmed, "feed:", 5) == 0)
+  /* A link can wrap "feed:" around an address any number of times: unwrap
+   * in a loop, since a copy per level made a long chain exhaust memory. */
+  while (g_ascii_strncasecmp (rest, "feed:", 5) == 0)
     {
-      const char *rest = trimmed + 5;
-
+      rest += 5;
       if (g_str_has_prefix (rest, "//"))
         return g_strconcat ("http:", rest, NULL);
-      return normalise_address (rest);
+      while (g_ascii_isspace (*rest))
+        rest++;
     }
-  if (is_web_address (trimmed))
-    return g_steal_pointer (&trimmed);
-  if (strstr (trimmed, "://") != NULL || *trimmed == '\0')
+  if (is_web_address (rest))
+    return g_strdup (rest);
+  if (strstr (rest, "://") != NULL || *rest == '\0')
     return NULL;
-  return g_strconcat ("https://", trimmed, NULL);
+  return g_strconcat ("https://", rest, NULL);
 }
 
 static gint64
@@ -584,6 +617,7 @@ cli_add (const char *address,
       g_ptr_array_unref (wait.links);
       return EXIT_FAILURE;
     }
+  save_backup (store);
   g_print ("Subscribed to %s%s%s%s.\n", link->url,
            link->title != NULL ? " (" : "", link->title != NULL ? link->title : "",
            link->title != NULL ? ")" : "");
@@ -653,6 +687,8 @@ cli_import_opml (const char *path)
       return EXIT_FAILURE;
     }
 
+  if (n_added > 0)
+    save_backup (store);
   g_print ("Imported %u %s and %u new %s from %s", n_added, n_added == 1 ? "feed" : "feeds",
            n_sections, n_sections == 1 ? "section" : "sections", path);
   if (n_skipped > 0)

@@ -15,6 +15,9 @@
 /* Output is gathered in a buffer and written in blocks of about this size. */
 #define FLUSH_SIZE (64 * 1024)
 
+/* Strings longer than this are measured before they are escaped. */
+#define JSON_MEASURE_LENGTH (64 * 1024)
+
 struct _TidingsFeedWriter
 {
   GOutputStream *stream;
@@ -63,11 +66,21 @@ _tidings_json_append_string (GString    *out,
   gsize len = strlen (text);
   gsize start = out->len;
   const char *p = text;
+  gsize room = 6 * len;
   char *q;
+
+  /* A long text is measured first (five bytes more per escape is enough):
+   * reserving six times a 100 MB article would ask for 1 GiB. */
+  if (len > JSON_MEASURE_LENGTH)
+    {
+      room = len;
+      for (gsize i = 0; i < len; i++)
+        room += 5 * json_special[(guchar) text[i]];
+    }
 
   /* Room for the worst case (every byte as \u00XX), written in place:
    * runs of ordinary bytes are copied whole, escapes written by hand. */
-  g_string_set_size (out, start + 6 * len + 2);
+  g_string_set_size (out, start + room + 2);
   q = out->str + start;
   *q++ = '"';
   for (;;)

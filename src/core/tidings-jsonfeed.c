@@ -1055,6 +1055,40 @@ read_feed (JsonNode         *root,
   return TRUE;
 }
 
+/* json-glib words its errors for a programmer ("<data>:1:84: Parse error:
+ * scanner: unterminated string constant"): keep the position and the
+ * reason, in the words of our own messages. */
+static char *
+describe_json_glib_error (const char *message)
+{
+  const char *p = message;
+  const char *reason;
+  guint64 line;
+  guint64 column;
+  char *end;
+
+  if (g_str_has_prefix (p, "<data>:"))
+    p += strlen ("<data>:");
+  reason = strstr (p, "Parse error: ");
+  if (reason == NULL)
+    return g_strdup (p);
+  reason += strlen ("Parse error: ");
+  if (g_str_has_prefix (reason, "scanner: "))
+    reason += strlen ("scanner: ");
+
+  line = g_ascii_strtoull (p, &end, 10);
+  if (end > p && *end == ':')
+    {
+      const char *q = end + 1;
+
+      column = g_ascii_strtoull (q, &end, 10);
+      if (end > q && *end == ':')
+        return g_strdup_printf ("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s",
+                                line, column, reason);
+    }
+  return g_strdup (reason);
+}
+
 gboolean
 _tidings_jsonfeed_parse (const char       *data,
                          gsize             len,
@@ -1169,7 +1203,8 @@ _tidings_jsonfeed_parse (const char       *data,
           g_set_error (error, TIDINGS_PARSE_ERROR,
                        looks_like_json ? TIDINGS_PARSE_ERROR_MALFORMED
                                        : TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                       "Not valid JSON: %u:%u: %s", line, column, scan.stop_reason);
+                       "Not valid JSON: line %u, column %u: %s", line, column,
+                       scan.stop_reason);
           g_clear_pointer (&scan.edits, g_array_unref);
           return FALSE;
         }
@@ -1187,12 +1222,14 @@ _tidings_jsonfeed_parse (const char       *data,
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, text, text_len, &json_error))
     {
+      g_autofree char *reason = describe_json_glib_error (json_error->message);
+
       if (looks_like_json)
         g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_MALFORMED,
-                     "Not valid JSON: %s", json_error->message);
+                     "Not valid JSON: %s", reason);
       else
         g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                     "Not JSON: %s", json_error->message);
+                     "Not JSON: %s", reason);
       return FALSE;
     }
 

@@ -22,10 +22,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tidings-library.h"
 #include "tidings-opml-store.h"
+#include "tidings-store-private.h"
 
 /* "changed" during a refresh: at most this often, and once at the end. */
 #define CHANGED_BATCH_MS 500
@@ -36,6 +39,9 @@
 #define BACKUP_DELAY_MS 2000
 #define BACKUP_NAME "subscriptions-backup.opml"
 #define INTERVAL_SETTING "refresh-interval-minutes"
+/* How often to look for changes another program (a `tidings --refresh`
+ * beside the window) committed to the file. */
+#define WATCH_PERIOD_MS 2000
 
 typedef struct _Session Session;
 
@@ -74,6 +80,14 @@ struct _TidingsLibrary
   GSource            *backup_source;
   gboolean            backup_writing;
   gboolean            backup_again;
+
+  /* Changes committed by other programs, seen by the writer's connection. */
+  GSource            *watch_source;
+  gboolean            watch_busy;
+  gboolean            have_data_version;
+  gint64              data_version;
+  gint                reader_commits;   /* atomic: the reader's own (search index) */
+  gint                watched_commits;
 };
 
 G_DEFINE_FINAL_TYPE (TidingsLibrary, tidings_library, G_TYPE_OBJECT)
@@ -521,6 +535,120 @@ batch_changes (TidingsLibrary *self,
   if (self->batch_source == NULL)
     self->batch_source = attach_timeout (self, CHANGED_BATCH_MS, batch_timeout,
                                          "[tidings] library changes");
+}
+
+/* ---- Changes made by other programs ---- */
+
+/* PRAGMA data_version on the writer's connection moves only when another
+ * connection commits, so this library's writes never count; but the reader
+ * commits too, when a search brings the search index up to date, and those
+ * must not count either (a reload of every model for a search would move
+ * the lists under the user): the reader counts its commits. */
+static int
+count_commit (void *data)
+{
+  g_atomic_int_inc ((gint *) data);
+  return 0;   /* the commit goes on */
+}
+
+/* On the reader's thread, before any read: count its commits, and give it
+ * a smaller page cache than the store's default. The models read a page of
+ * rows and the counters at a time; the 16 MiB that helps the writer merge a
+ * big refresh would only fill up with pages of earlier lists, in the
+ * window's own memory. */
+static gpointer
+setup_reader (TidingsStore  *store,
+              gpointer       data,
+              GError       **error)
+{
+  sqlite3 *db = _tidings_store_get_db (store);
+
+  (void) error;
+  sqlite3_commit_hook (db, count_commit, data);
+  if (sqlite3_exec (db, "PRAGMA cache_size = -2048", NULL, NULL, NULL) != SQLITE_OK)
+    g_debug ("Could not set the reader's page cache: %s", sqlite3_errmsg (db));
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+read_data_version (TidingsStore  *store,
+                   gpointer       data,
+                   GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = 0;
+  int rc;
+
+  (void) data;
+  rc = sqlite3_prepare_v2 (_tidings_store_get_db (store), "PRAGMA data_version", -1, &stmt,
+                           NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
+                   "Could not look for changes to the library (%s)", sqlite3_errstr (rc));
+      return NULL;
+    }
+  return g_memdup2 (&version, sizeof version);
+}
+
+/* Holds only a weak reference: a library going away does not wait for it. */
+static void
+data_version_read (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(TidingsLibrary) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *version = NULL;
+  gint commits;
+
+  version = tidings_store_worker_call_finish (TIDINGS_STORE_WORKER (source), result, &error);
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  if (self == NULL)
+    return;
+  self->watch_busy = FALSE;
+  if (version == NULL)
+    {
+      g_debug ("%s", error->message);
+      return;
+    }
+  /* When the reader committed too, the change may be its own: it is let go
+   * rather than reload everything for it. Another program's next commit
+   * (a refresh makes many) is seen on a later look. */
+  commits = g_atomic_int_get (&self->reader_commits);
+  if (self->have_data_version && *version != self->data_version
+      && commits == self->watched_commits)
+    {
+      g_debug ("Another program changed the library");
+      batch_changes (self, TIDINGS_LIBRARY_CHANGED_SUBSCRIPTIONS
+                           | TIDINGS_LIBRARY_CHANGED_ARTICLES | TIDINGS_LIBRARY_CHANGED_STATE);
+    }
+  self->watched_commits = commits;
+  self->data_version = *version;
+  self->have_data_version = TRUE;
+}
+
+static gboolean
+watch_tick (gpointer user_data)
+{
+  TidingsLibrary *self = user_data;
+  GWeakRef *weak;
+
+  if (self->watch_busy)
+    return G_SOURCE_CONTINUE;
+  self->watch_busy = TRUE;
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  tidings_store_worker_call_async (self->writer, read_data_version, NULL, NULL, NULL,
+                                   data_version_read, weak);
+  return G_SOURCE_CONTINUE;
 }
 
 /* ---- Refresh sessions ---- */
@@ -1590,6 +1718,181 @@ tidings_library_export_opml_finish (TidingsLibrary  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- The backup, and starting again from it ---- */
+
+gboolean
+tidings_library_save_backup (TidingsStore  *store,
+                             GError       **error)
+{
+  g_autofree char *backup_path = NULL;
+
+  g_return_val_if_fail (TIDINGS_IS_STORE (store), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  backup_path = tidings_library_get_backup_path (tidings_store_get_path (store));
+  return write_backup (store, backup_path, error) != NULL;
+}
+
+void
+tidings_library_recovery_free (TidingsLibraryRecovery *recovery)
+{
+  if (recovery == NULL)
+    return;
+  g_free (recovery->damaged_path);
+  g_free (recovery->backup_path);
+  g_free (recovery->backup_error);
+  g_free (recovery->message);
+  g_free (recovery);
+}
+
+/* "tidings.db.damaged-20261128-054600", or with "-2", "-3"... should a
+ * file of that name be there already. */
+static char *
+damaged_name (const char *path)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  char *name = g_strdup_printf ("%s.damaged-%s", path, stamp);
+
+  for (guint n = 2; g_file_test (name, G_FILE_TEST_EXISTS); n++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("%s.damaged-%s-%u", path, stamp, n);
+    }
+  return name;
+}
+
+/* Moves the database and the files SQLite keeps beside it to @damaged, the
+ * companions under the names SQLite looks for beside a database called
+ * @damaged, so that the copy still opens with what its WAL held. A WAL left
+ * behind would be read into the new library, so failing to move one is
+ * failing. */
+static gboolean
+move_aside (const char  *path,
+            const char  *damaged,
+            GError     **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (damaged, suffixes[i], NULL);
+
+      if (g_rename (from, to) != 0)
+        {
+          int saved_errno = errno;
+          g_autofree char *display = g_filename_display_name (from);
+
+          if (i > 0 && saved_errno == ENOENT)
+            continue;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Could not move the damaged library %s aside: %s", display,
+                       g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Imports the backup at @backup_path into the new library at @path. */
+static gboolean
+restore_backup (const char  *path,
+                const char  *backup_path,
+                guint       *n_restored,
+                GError     **error)
+{
+  g_autoptr(TidingsStore) store = NULL;
+  g_autoptr(TidingsOpml) opml = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (backup_path, &data, &len, error))
+    return FALSE;
+  opml = tidings_opml_parse (data, len, error);
+  if (opml == NULL)
+    return FALSE;
+  store = tidings_store_open (path, error);
+  if (store == NULL)
+    return FALSE;
+  return tidings_store_import_opml (store, opml, n_restored, NULL, NULL, error);
+}
+
+TidingsLibraryRecovery *
+tidings_library_recover (const char    *database_path,
+                         const GError  *open_error,
+                         GError       **error)
+{
+  g_autoptr(TidingsLibraryRecovery) recovery = NULL;
+  g_autoptr(TidingsStore) store = NULL;
+  g_autoptr(GError) backup_error = NULL;
+  g_autofree char *backup_path = NULL;
+  g_autofree char *display_damaged = NULL;
+  g_autofree char *display_backup = NULL;
+
+  g_return_val_if_fail (database_path != NULL, NULL);
+  g_return_val_if_fail (open_error != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Only a file that is not (or no longer) a Tidings library is ours to put
+   * away; one from a newer version, or one that is busy or unreadable, stays
+   * exactly as it is. */
+  if (!g_error_matches (open_error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT))
+    {
+      g_propagate_error (error, g_error_copy (open_error));
+      return NULL;
+    }
+
+  recovery = g_new0 (TidingsLibraryRecovery, 1);
+  recovery->damaged_path = damaged_name (database_path);
+  if (!move_aside (database_path, recovery->damaged_path, error))
+    return NULL;
+  g_debug ("The library %s was damaged (%s); it was moved to %s", database_path,
+             open_error->message, recovery->damaged_path);
+
+  store = tidings_store_open (database_path, error);
+  if (store == NULL)
+    return NULL;
+  g_clear_object (&store);
+
+  backup_path = tidings_library_get_backup_path (database_path);
+  if (g_file_test (backup_path, G_FILE_TEST_EXISTS))
+    {
+      recovery->backup_path = g_strdup (backup_path);
+      if (!restore_backup (database_path, backup_path, &recovery->n_restored, &backup_error))
+        {
+          recovery->n_restored = 0;
+          recovery->backup_error = g_strdup (backup_error->message);
+        }
+    }
+
+  /* The store's sentence (what is wrong, and why in brackets) comes first. */
+  display_damaged = g_filename_display_name (recovery->damaged_path);
+  if (recovery->backup_path == NULL)
+    recovery->message =
+      g_strdup_printf ("%s. It was kept as %s and a new, empty library was started: no backup "
+                       "of the subscriptions was found to restore them from.",
+                       open_error->message, display_damaged);
+  else
+    {
+      display_backup = g_filename_display_name (recovery->backup_path);
+      if (recovery->backup_error != NULL)
+        recovery->message =
+          g_strdup_printf ("%s. It was kept as %s and a new, empty library was started: the "
+                           "backup of the subscriptions %s could not be read (%s).",
+                           open_error->message, display_damaged, display_backup,
+                           recovery->backup_error);
+      else
+        recovery->message =
+          g_strdup_printf ("%s. It was kept as %s and a new library was started with %u %s "
+                           "restored from the backup %s.",
+                           open_error->message, display_damaged, recovery->n_restored,
+                           recovery->n_restored == 1 ? "subscription" : "subscriptions",
+                           display_backup);
+    }
+  return g_steal_pointer (&recovery);
+}
+
 /* ---- The object ---- */
 
 char *
@@ -1641,6 +1944,11 @@ tidings_library_new (const char  *path,
 
   task = g_task_new (self, NULL, interval_loaded, NULL);
   reader_call (self, load_interval, NULL, NULL, task);
+  tidings_store_worker_call_async (self->reader, setup_reader, &self->reader_commits, NULL, NULL,
+                                   NULL, NULL);
+  watch_tick (self);
+  self->watch_source = attach_timeout (self, WATCH_PERIOD_MS, watch_tick,
+                                       "[tidings] changes by other programs");
   return g_steal_pointer (&self);
 }
 
@@ -1694,6 +2002,7 @@ tidings_library_dispose (GObject *object)
   g_assert (g_queue_is_empty (&self->deferred_reads));
 
   clear_source (&self->scheduler_source);
+  clear_source (&self->watch_source);
   clear_source (&self->batch_source);
   if (self->backup_source != NULL)
     {

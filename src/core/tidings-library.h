@@ -186,6 +186,38 @@ GBytes         *tidings_library_export_opml_finish (TidingsLibrary      *self,
  * for import when the database itself cannot be opened. */
 char           *tidings_library_get_backup_path (const char *database_path);
 
+/* Writes that backup now from @store (the command line, which has no
+ * TidingsLibrary, after it changed the subscriptions). Like the automatic
+ * one, an empty library leaves an existing backup alone. */
+gboolean        tidings_library_save_backup     (TidingsStore  *store,
+                                                 GError       **error);
+
+/* What tidings_library_recover() did. */
+typedef struct
+{
+  char  *damaged_path;   /* where the damaged file now is */
+  char  *backup_path;    /* the backup the subscriptions came from; NULL without one */
+  char  *backup_error;   /* why that backup could not be used (the new library is
+                            then empty), or NULL */
+  guint  n_restored;     /* subscriptions re-imported */
+  char  *message;        /* all of the above in a sentence or two, for people */
+} TidingsLibraryRecovery;
+
+void            tidings_library_recovery_free   (TidingsLibraryRecovery *recovery);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TidingsLibraryRecovery, tidings_library_recovery_free)
+
+/* After opening the database at @database_path failed with @open_error: when
+ * that is TIDINGS_STORE_ERROR_CORRUPT, moves the file (with its -wal and
+ * -shm) aside to "NAME.damaged-YYYYMMDD-HHMMSS" in the same folder,
+ * untouched, creates a new library there and imports the subscriptions from
+ * the automatic backup beside it when there is one. Any other error (a
+ * library from a newer Tidings above all) leaves every file alone: NULL,
+ * with @error a copy of @open_error. NULL with @error also when the damaged
+ * file cannot be moved or the new library cannot be made. */
+TidingsLibraryRecovery *tidings_library_recover (const char    *database_path,
+                                                 const GError  *open_error,
+                                                 GError       **error);
+
 /* For tests: the scheduler's check, now rather than at its next minute. */
 void            _tidings_library_run_scheduler_now (TidingsLibrary *self);
 /* For tests: how long after a change the backup is written (2 s). */

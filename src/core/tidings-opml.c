@@ -659,6 +659,13 @@ on_error (void        *ctx,
     return;
   self->error_line = error->line;
   self->error_column = error->int2;
+  /* libxml2 says "Extra content at the end of the document" too when the
+   * input stops with elements still open, which is a file cut short. */
+  if (error->code == XML_ERR_DOCUMENT_END && self->frames->len > 0)
+    {
+      self->error_message = g_strdup ("it ends before its elements are closed, as if cut short");
+      return;
+    }
   /* libxml2 sometimes quotes the document after a line break, cut at a
    * byte count: the first line is the message. */
   message = g_strndup (error->message != NULL ? error->message : "unknown error",

@@ -30,6 +30,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -273,6 +275,42 @@ prepared_free (Prepared *prepared)
 
 /* ---- Errors ---- */
 
+/* Below this much room a failed write is put down to a full disk. */
+#define ROOM_MIN (1024 * 1024)
+
+/* SQLite reports most failed writes as a bare I/O error, and the errno it
+ * keeps is often gone by the time the error reaches us: look at the disk
+ * and at the file size limit (RLIMIT_FSIZE) to tell the user whether there
+ * is simply no room. Returns ENOSPC, EFBIG or 0. */
+static int
+diagnose_write_failure (sqlite3 *db)
+{
+  const char *path = sqlite3_db_filename (db, "main");
+  g_autofree char *dir = NULL;
+  struct statvfs fs;
+  struct rlimit limit;
+
+  if (path == NULL || *path == '\0')
+    return 0;
+  dir = g_path_get_dirname (path);
+  if (statvfs (dir, &fs) == 0 && (guint64) fs.f_bavail * fs.f_frsize < ROOM_MIN)
+    return ENOSPC;
+  if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    {
+      static const char * const suffixes[] = { "", "-wal", "-shm" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+          GStatBuf st;
+
+          if (g_stat (file, &st) == 0 && (guint64) st.st_size + ROOM_MIN > limit.rlim_cur)
+            return EFBIG;
+        }
+    }
+  return 0;
+}
+
 static void
 set_db_error (sqlite3     *db,
               const char  *display_path,
@@ -280,6 +318,28 @@ set_db_error (sqlite3     *db,
               GError     **error)
 {
   const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+  int system_errno = db != NULL ? sqlite3_system_errno (db) : 0;
+
+  if (db != NULL && system_errno != ENOSPC && system_errno != EDQUOT && system_errno != EFBIG
+      && (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_TRUNCATE || rc == SQLITE_IOERR_SHMSIZE))
+    system_errno = diagnose_write_failure (db);
+
+  /* SQLite says SQLITE_FULL only for ENOSPC met part-way through a write; a
+   * write refused outright, or for a quota or the file size limit, comes
+   * as an I/O error, which would hide the one thing the user can fix. */
+  if ((rc & 0xff) == SQLITE_IOERR
+      && (system_errno == ENOSPC || system_errno == EDQUOT || system_errno == EFBIG))
+    {
+      g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FULL,
+                   system_errno == EFBIG
+                   ? "The library %s has grown as large as a file may be here: changes to it "
+                     "could not be saved"
+                   : system_errno == EDQUOT
+                   ? "The disk quota is used up: changes to the library %s could not be saved"
+                   : "The disk is full: changes to the library %s could not be saved",
+                   display_path);
+      return;
+    }
 
   switch (rc & 0xff)
     {
@@ -974,6 +1034,32 @@ open_connection (const char  *path,
   return db;
 }
 
+/* Switches the file to WAL, which takes it whole for a moment. SQLite
+ * answers BUSY at once rather than waiting when another process has it open
+ * (two first starts at the same time, both creating the library): try
+ * again for as long as the busy timeout. */
+static gboolean
+switch_to_wal (sqlite3     *db,
+               const char  *display_path,
+               GError     **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) BUSY_TIMEOUT_MS * 1000;
+
+  for (;;)
+    {
+      int rc = sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+
+      if (rc == SQLITE_OK)
+        return TRUE;
+      if ((rc & 0xff) != SQLITE_BUSY || g_get_monotonic_time () > deadline)
+        {
+          set_db_error (db, display_path, rc, error);
+          return FALSE;
+        }
+      g_usleep (20 * 1000);
+    }
+}
+
 static TidingsStore *
 open_store (const char                   *path,
             const TidingsStoreMigration  *steps,
@@ -982,10 +1068,12 @@ open_store (const char                   *path,
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *display_path = g_filename_display_name (path);
+  g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
   TidingsStore *self;
   sqlite3 *db;
   gint64 version;
   gint64 n_objects;
+  gboolean had_wal;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -1002,6 +1090,7 @@ open_store (const char                   *path,
    * opens), and another process could then checkpoint and delete the WAL
    * under it. SQLite itself says SQLITE_NOTADB for a file that is not a
    * database, before anything is written. */
+  had_wal = g_file_test (wal_path, G_FILE_TEST_EXISTS);
   db = open_connection (path, display_path, error);
   if (db == NULL)
     return NULL;
@@ -1035,8 +1124,9 @@ open_store (const char                   *path,
   /* Checkpoints (copying the WAL into the database, with an fsync) are
    * the dearest part of a big refresh: fewer, larger ones, and a WAL file
    * cut back to size afterwards. */
+  if (!switch_to_wal (db, display_path, error))
+    goto failed;
   if (!raw_exec (db, display_path,
-                 "PRAGMA journal_mode = WAL;"
                  "PRAGMA synchronous = NORMAL;"
                  "PRAGMA wal_autocheckpoint = 4096;"
                  "PRAGMA journal_size_limit = 67108864;"
@@ -1058,6 +1148,12 @@ open_store (const char                   *path,
   return self;
 
 failed:
+  /* The last connection to close checkpoints the WAL into the file and
+   * deletes it: not a WAL that was there before, with changes of its own,
+   * beside a file refused as damaged or too new, which stays as it was for
+   * whoever looks at it next. (One made by this open is empty: let it go.) */
+  if (had_wal)
+    sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   sqlite3_close (db);
   return NULL;
 }
@@ -2916,7 +3012,8 @@ static char *
 article_sql (const TidingsArticleQuery *query,
              const char                *match,
              Drive                      drive,
-             gboolean                   count)
+             gboolean                   count,
+             gboolean                   before)
 {
   GString *sql = g_string_new ("SELECT ");
   const char *feed_column;
@@ -2941,7 +3038,7 @@ article_sql (const TidingsArticleQuery *query,
       break;
     case DRIVE_SEARCH:
       /* Counting every match of the whole library needs no join at all. */
-      if (count && !need_state && query->kind == TIDINGS_SCOPE_ALL)
+      if (count && !before && !need_state && query->kind == TIDINGS_SCOPE_ALL)
         {
           g_string_append (sql, " FROM articles_fts WHERE articles_fts MATCH :match");
           return g_string_free (sql, FALSE);
@@ -2996,6 +3093,14 @@ article_sql (const TidingsArticleQuery *query,
     default:
       break;
     }
+  /* Only the articles that come before :before_date, :before_id in the
+   * list's order; written so that the date index finds them. */
+  if (before)
+    g_string_append (sql, query->oldest_first
+                          ? " AND a.date <= :before_date"
+                            " AND (a.date < :before_date OR a.id < :before_id)"
+                          : " AND a.date >= :before_date"
+                            " AND (a.date > :before_date OR a.id > :before_id)");
   if (count)
     return g_string_free (sql, FALSE);
 
@@ -3099,6 +3204,7 @@ article_stmt (TidingsStore               *self,
               const TidingsArticleQuery  *query,
               const char                 *match,
               gboolean                    count,
+              gboolean                    before,
               guint64                     wanted,
               GError                    **error)
 {
@@ -3108,7 +3214,7 @@ article_stmt (TidingsStore               *self,
 
   if (!choose_drive (self, query, match, count, wanted, &drive, error))
     return NULL;
-  sql = article_sql (query, match, drive, count);
+  sql = article_sql (query, match, drive, count, before);
   stmt = stmt_get (self, sql, error);
   if (stmt != NULL)
     bind_query (stmt, query, match);
@@ -3140,7 +3246,7 @@ tidings_store_query_articles (TidingsStore               *self,
   match = _tidings_store_search_to_match (query->search);
   if (match != NULL)
     ensure_search_index (self);
-  stmt = article_stmt (self, query, match, FALSE, (guint64) offset + limit, error);
+  stmt = article_stmt (self, query, match, FALSE, FALSE, (guint64) offset + limit, error);
   if (stmt == NULL)
     return NULL;
   bind_named_int64 (stmt, ":limit", limit);
@@ -3202,12 +3308,61 @@ tidings_store_count_articles (TidingsStore               *self,
     }
 
   ensure_search_index (self);
-  stmt = article_stmt (self, query, match, TRUE, G_MAXUINT, error);
+  stmt = article_stmt (self, query, match, TRUE, FALSE, G_MAXUINT, error);
   if (stmt == NULL)
     return FALSE;
   if (!stmt_next (self, stmt, &failed, error))
     return FALSE;
   *count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+tidings_store_find_article_position (TidingsStore               *self,
+                                     const TidingsArticleQuery  *query,
+                                     gint64                      article_id,
+                                     gboolean                   *found,
+                                     guint                      *position,
+                                     GError                    **error)
+{
+  g_autofree char *match = NULL;
+  g_autoptr(Stmt) lookup = NULL;
+  g_autoptr(Stmt) stmt = NULL;
+  gboolean failed = FALSE;
+  gint64 date;
+
+  g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (query != NULL, FALSE);
+  g_return_val_if_fail (found != NULL && position != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *found = FALSE;
+  *position = 0;
+  if (!check_query (query, error))
+    return FALSE;
+
+  /* Its date, then the list's own count (scope, filters, search) of the
+   * articles before it. */
+  lookup = stmt_get (self, "SELECT date FROM articles WHERE id = ?1", error);
+  if (lookup == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (lookup, 1, article_id);
+  if (!stmt_next (self, lookup, &failed, error))
+    return !failed;
+  date = sqlite3_column_int64 (lookup, 0);
+
+  match = _tidings_store_search_to_match (query->search);
+  if (match != NULL)
+    ensure_search_index (self);
+  stmt = article_stmt (self, query, match, TRUE, TRUE, G_MAXUINT, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_named_int64 (stmt, ":before_date", date);
+  bind_named_int64 (stmt, ":before_id", article_id);
+  if (!stmt_next (self, stmt, &failed, error))
+    return FALSE;
+  *position = sqlite3_column_int64 (stmt, 0);
+  *found = TRUE;
   return TRUE;
 }
 

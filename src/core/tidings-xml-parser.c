@@ -1682,6 +1682,18 @@ serialise_start_tag (GString        *out,
   g_string_append_c (out, '>');
 }
 
+/* Once a document has shown one well-formedness error, libxml2 drops every
+ * entity reference it reads in text, "&amp;" and "&lt;" included
+ * (xmlParseReference returns early while ctxt->wellFormed is 0): in recovery
+ * that turned the escaped HTML of every later article into tag soup. The
+ * errors are on record in feed->recovered and the warnings, so the flag is
+ * set back at every event. Character references were never affected. */
+static inline void
+keep_reading_references (TidingsXmlParser *self)
+{
+  self->ctxt->wellFormed = 1;
+}
+
 static void
 on_start_element (void           *ctx,
                   const xmlChar  *localname,
@@ -1700,6 +1712,8 @@ on_start_element (void           *ctx,
   g_autofree char *xml_base = NULL;
   g_autofree char *xml_lang = NULL;
   Context context;
+
+  keep_reading_references (self);
 
   /* Markup inside a captured element is HTML to keep, not feed structure;
    * the <div> that wraps Atom's xhtml content is not part of it. */
@@ -1800,6 +1814,8 @@ on_end_element (void          *ctx,
   Frame frame;
   Context parent_context;
 
+  keep_reading_references (self);
+
   if (depth == 0)
     return;
 
@@ -1871,6 +1887,7 @@ on_characters (void          *ctx,
 {
   TidingsXmlParser *self = ctx;
 
+  keep_reading_references (self);
   if (self->capture_depth < 0)
     return;
 

@@ -71,20 +71,23 @@ static char *
 normalize_address (const char *text)
 {
   g_autofree char *address = g_strstrip (g_strdup (text != NULL ? text : ""));
+  const char *rest = address;
 
-  if (address[0] == '\0')
-    return NULL;
-  if (g_ascii_strncasecmp (address, "feed:", 5) == 0)
+  /* A link can wrap "feed:" around an address any number of times: unwrap
+   * in a loop, since a copy per level made a long chain exhaust memory. */
+  while (g_ascii_strncasecmp (rest, "feed:", 5) == 0)
     {
-      const char *rest = address + 5;
-
+      rest += 5;
       if (g_str_has_prefix (rest, "//"))
         return g_strconcat ("http:", rest, NULL);
-      return normalize_address (rest);
+      while (g_ascii_isspace (*rest))
+        rest++;
     }
-  if (strstr (address, "://") == NULL)
-    return g_strconcat ("https://", address, NULL);
-  return g_steal_pointer (&address);
+  if (rest[0] == '\0')
+    return NULL;
+  if (strstr (rest, "://") == NULL)
+    return g_strconcat ("https://", rest, NULL);
+  return g_strdup (rest);
 }
 
 static void

@@ -28,6 +28,7 @@ struct _TidingsApplication
   GSettings      *settings;
   TidingsLibrary *library;
   GError         *library_error;
+  TidingsLibraryRecovery *recovery;  /* a damaged library was replaced: say so once */
   gboolean        started;       /* the first window has been made */
 };
 
@@ -210,6 +211,21 @@ show_library_error (TidingsApplication *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The library was damaged and started again: the first window says how. */
+static void
+show_recovery (TidingsApplication *self,
+               GtkWindow          *window)
+{
+  g_autoptr(TidingsLibraryRecovery) recovery = g_steal_pointer (&self->recovery);
+  GtkWidget *dialog;
+
+  if (recovery == NULL)
+    return;
+  dialog = adw_message_dialog_new (window, _("The Library Was Damaged"), recovery->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 tidings_application_activate (GApplication *app)
 {
@@ -221,6 +237,7 @@ tidings_application_activate (GApplication *app)
       return;
     }
   gtk_window_present (ensure_window (self));
+  show_recovery (self, active_window (self));
 }
 
 /* A feed: link is the feed's own address: feed:https://x/ is https://x/ and
@@ -306,6 +323,7 @@ tidings_application_open (GApplication  *app,
 
   window = ensure_window (self);
   gtk_window_present (window);
+  show_recovery (self, window);
 
   for (int i = 0; i < n_files; i++)
     {
@@ -606,6 +624,23 @@ tidings_application_startup (GApplication *app)
 
   self->settings = g_settings_new (APP_ID);
   self->library = tidings_library_new (NULL, &self->library_error);
+  if (self->library == NULL
+      && g_error_matches (self->library_error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT))
+    {
+      /* Put aside, and a new library from the backup of the subscriptions. */
+      g_autofree char *path = tidings_store_default_path ();
+      g_autoptr(GError) error = NULL;
+
+      self->recovery = tidings_library_recover (path, self->library_error, &error);
+      if (self->recovery != NULL)
+        {
+          g_message ("%s", self->recovery->message);
+          g_clear_error (&self->library_error);
+          self->library = tidings_library_new (NULL, &self->library_error);
+        }
+      else
+        g_prefix_error (&self->library_error, "%s; ", error->message);
+    }
   if (self->library == NULL)
     {
       g_warning ("Cannot open the library: %s", self->library_error->message);
@@ -640,6 +675,7 @@ tidings_application_dispose (GObject *object)
   g_clear_object (&self->library);
   g_clear_object (&self->settings);
   g_clear_error (&self->library_error);
+  g_clear_pointer (&self->recovery, tidings_library_recovery_free);
 
   G_OBJECT_CLASS (tidings_application_parent_class)->dispose (object);
 }
