@@ -340,7 +340,23 @@ typedef struct
   guint       count;
   GHashTable *titles;   /* gint64 * -> GRefString */
   GPtrArray  *rows;     /* TidingsArticleRow */
+  /* Where the list's first article of before the change stands now, when
+   * it is past the first page (-1: not asked, or gone). */
+  gint64      top_position;
 } Head;
+
+typedef struct
+{
+  TidingsArticleQuery *query;
+  gint64               top_id;   /* the list's first article, 0 for none */
+} HeadRead;
+
+static void
+head_read_free (HeadRead *read)
+{
+  tidings_article_query_free (read->query);
+  g_free (read);
+}
 
 static void
 head_free (Head *head)
@@ -376,9 +392,12 @@ read_head (TidingsStore  *store,
            gpointer       data,
            GError       **error)
 {
-  TidingsArticleQuery *copy = data;
+  HeadRead *read = data;
+  TidingsArticleQuery *copy = read->query;
   g_autoptr(Head) head = g_new0 (Head, 1);
   g_autoptr(GPtrArray) subscriptions = NULL;
+  gboolean found = FALSE;
+  guint position = 0;
 
   if (!tidings_store_count_articles (store, copy, &head->count, error))
     return NULL;
@@ -401,6 +420,21 @@ read_head (TidingsStore  *store,
                                              TIDINGS_ARTICLE_LIST_PAGE, error);
   if (head->rows == NULL)
     return NULL;
+
+  /* More new articles than a page came above the old first one (a refresh
+   * of many feeds): where it went tells whether they only came above. */
+  head->top_position = -1;
+  if (read->top_id != 0)
+    {
+      for (guint i = 0; i < head->rows->len; i++)
+        if (((TidingsArticleRow *) head->rows->pdata[i])->id == read->top_id)
+          return g_steal_pointer (&head);
+      if (!tidings_store_find_article_position (store, copy, read->top_id, &found, &position,
+                                                error))
+        return NULL;
+      if (found)
+        head->top_position = position;
+    }
   return g_steal_pointer (&head);
 }
 
@@ -891,12 +925,20 @@ apply_reset (TidingsArticleList *self,
   self->generation++;
   g_hash_table_remove_all (self->items);
   g_hash_table_remove_all (self->pages);
-  self->n_items = head->count;
   self->reset_pending = FALSE;
+
+  /* Told as two changes, everything gone and then everything new: when one
+   * change removes a row a list view shows and adds others, GTK looks for
+   * that row among every added item, asking the model for all of them
+   * (20,000 placeholders for a section, all thrown away again). */
+  self->n_items = 0;
+  emit_items_changed (self, 0, old_n, 0);
+
+  self->n_items = head->count;
   if (head->rows->len > 0)
     touch_page (self, 0);
   fill_rows (self, 0, head->rows);
-  emit_items_changed (self, 0, old_n, self->n_items);
+  emit_items_changed (self, 0, 0, self->n_items);
 }
 
 /* Moves every item @shift positions down, for new rows above them. */
@@ -960,6 +1002,8 @@ apply_update (TidingsArticleList *self,
   for (guint i = 0; i < rows->len && found < 0; i++)
     if (((TidingsArticleRow *) rows->pdata[i])->id == self->top_id)
       found = (gint) i;
+  if (found < 0 && head->top_position >= 0 && head->top_position <= G_MAXINT)
+    found = (gint) head->top_position;
 
   if (!self->query->oldest_first && found >= 0 && new_n == old_n + (guint) found)
     {
@@ -1056,6 +1100,7 @@ static void
 start_head (TidingsArticleList *self)
 {
   HeadLoad *load;
+  HeadRead *read;
 
   g_assert (!self->head_loading);
   load = g_new0 (HeadLoad, 1);
@@ -1064,8 +1109,12 @@ start_head (TidingsArticleList *self)
   load->generation = self->generation;
   self->reload_wanted = RELOAD_NONE;
   self->head_loading = TRUE;
-  tidings_library_read_async (self->library, read_head, tidings_article_query_copy (self->query),
-                              (GDestroyNotify) tidings_article_query_free, NULL, head_loaded, load);
+  read = g_new0 (HeadRead, 1);
+  read->query = tidings_article_query_copy (self->query);
+  /* For an update: a reset starts from the top anyway. */
+  read->top_id = load->reload == RELOAD_UPDATE && self->loaded ? self->top_id : 0;
+  tidings_library_read_async (self->library, read_head, read, (GDestroyNotify) head_read_free,
+                              NULL, head_loaded, load);
 }
 
 static void

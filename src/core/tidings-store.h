@@ -331,6 +331,16 @@ gboolean      tidings_store_count_articles (TidingsStore              *self,
                                             const TidingsArticleQuery *query,
                                             guint                     *count,
                                             GError                   **error);
+/* Where article @article_id stands in the list of @query: how many of
+ * its articles come before it in the query's order. Sets @found FALSE
+ * (and returns TRUE) when the article is gone. It does not check that the
+ * article itself matches @query: callers ask about one they listed. */
+gboolean      tidings_store_find_article_position (TidingsStore              *self,
+                                                   const TidingsArticleQuery *query,
+                                                   gint64                     article_id,
+                                                   gboolean                  *found,
+                                                   guint                     *position,
+                                                   GError                   **error);
 TidingsArticle *tidings_store_get_article  (TidingsStore   *self,
                                             gint64          id,
                                             GError        **error);

@@ -100,6 +100,10 @@ struct _TidingsArticleView
   /* The base URI of our own page while its load has not been allowed yet;
    * the one navigation decide-policy lets through. */
   char           *pending_base;
+  /* How many of our loads of pending_base WebKit has yet to ask about: two
+   * renders in a row (show, then show again) ask twice before either is
+   * decided, and the later one is the page to keep. */
+  guint           pending_loads;
   gboolean        base_fallback;      /* the article's URL did not work as base */
   gboolean        own_load;           /* our page allowed and not yet loaded */
   gboolean        page_ready;
@@ -867,6 +871,22 @@ follow_internal_link (TidingsArticleView *self,
     g_debug ("Dropped an internal link that is not ours: %s", uri);
 }
 
+/* Notes that a load of ours at @base (taken) is on its way. */
+static void
+expect_own_load (TidingsArticleView *self,
+                 char               *base)
+{
+  if (self->pending_base != NULL && strcmp (self->pending_base, base) == 0)
+    {
+      self->pending_loads++;
+      g_free (base);
+      return;
+    }
+  g_free (self->pending_base);
+  self->pending_base = base;
+  self->pending_loads = 1;
+}
+
 static void
 decide_navigation (TidingsArticleView           *self,
                    WebKitNavigationPolicyDecision *decision,
@@ -887,7 +907,8 @@ decide_navigation (TidingsArticleView           *self,
     {
       if (strcmp (uri, self->pending_base) == 0)
         {
-          g_clear_pointer (&self->pending_base, g_free);
+          if (--self->pending_loads == 0)
+            g_clear_pointer (&self->pending_base, g_free);
           self->own_load = TRUE;
           webkit_policy_decision_use (WEBKIT_POLICY_DECISION (decision));
           return;
@@ -1217,12 +1238,14 @@ apply_highlight (TidingsArticleView *self)
   if (self->searched != NULL)
     {
       GVariantDict arguments;
+      g_autoptr(GVariant) args = NULL;
 
+      /* WebKit only reads the arguments: a floating one would never be freed. */
       g_variant_dict_init (&arguments, NULL);
       g_variant_dict_insert (&arguments, "text", "s", self->searched);
+      args = g_variant_ref_sink (g_variant_dict_end (&arguments));
       webkit_web_view_call_async_javascript_function (self->web_view, unselect_match_script, -1,
-                                                      g_variant_dict_end (&arguments),
-                                                      SCRIPT_WORLD, NULL, NULL, NULL, NULL);
+                                                      args, SCRIPT_WORLD, NULL, NULL, NULL, NULL);
       g_clear_pointer (&self->searched, g_free);
     }
 }
@@ -1456,8 +1479,7 @@ render (TidingsArticleView *self)
     webkit_user_content_manager_add_filter (content_manager, media_filter);
 
   html = build_page (self, images);
-  g_free (self->pending_base);
-  self->pending_base = page_base (self);
+  expect_own_load (self, page_base (self));
   self->page_ready = FALSE;
   webkit_web_view_load_html (self->web_view, html, self->pending_base);
 }
@@ -1519,8 +1541,7 @@ tidings_article_view_clear (TidingsArticleView *self)
   if (self->web_view != NULL)
     {
       /* An empty page stops whatever the last one was playing. */
-      g_free (self->pending_base);
-      self->pending_base = g_strdup (BLANK_BASE);
+      expect_own_load (self, g_strdup (BLANK_BASE));
       self->page_ready = FALSE;
       webkit_web_view_load_html (self->web_view, "", BLANK_BASE);
     }
@@ -1565,6 +1586,7 @@ tidings_article_view_scroll_async (TidingsArticleView  *self,
 {
   g_autoptr(GTask) task = NULL;
   GVariantDict arguments;
+  g_autoptr(GVariant) args = NULL;
 
   g_return_if_fail (TIDINGS_IS_ARTICLE_VIEW (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1579,10 +1601,11 @@ tidings_article_view_scroll_async (TidingsArticleView  *self,
       return;
     }
 
+  /* WebKit only reads the arguments: a floating one would never be freed. */
   g_variant_dict_init (&arguments, NULL);
   g_variant_dict_insert (&arguments, "pages", "d", pages);
-  webkit_web_view_call_async_javascript_function (self->web_view, scroll_script, -1,
-                                                  g_variant_dict_end (&arguments),
+  args = g_variant_ref_sink (g_variant_dict_end (&arguments));
+  webkit_web_view_call_async_javascript_function (self->web_view, scroll_script, -1, args,
                                                   SCRIPT_WORLD, NULL, cancellable,
                                                   scrolled_cb, g_steal_pointer (&task));
 }

@@ -88,7 +88,11 @@ update_error (TidingsSidebarRow *self)
   gboolean failing = error != NULL && *error != '\0';
 
   gtk_widget_set_visible (GTK_WIDGET (self->warning_icon), failing);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->warning_icon), failing ? error : NULL);
+  /* Only on a change: setting a tooltip asks the X server where the
+   * pointer is, and rows are bound by the hundred. */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->warning_icon)),
+                 failing ? error : NULL) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->warning_icon), failing ? error : NULL);
   /* A screen reader says why the feed fails along with the row. */
   if (failing)
     {

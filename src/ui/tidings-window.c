@@ -24,7 +24,7 @@
 #include "tidings-add-dialog.h"
 #include "tidings-article-list.h"
 #include "tidings-article-row.h"
-#include "tidings-article-view.h"
+#include "tidings-web.h"
 #include "tidings-shortcuts.h"
 #include "tidings-sidebar-model.h"
 #include "tidings-sidebar-row.h"
@@ -126,7 +126,12 @@ struct _TidingsWindow
   AdwWindowTitle       *view_title;
   GtkWidget            *star_button;
   GtkWidget            *read_button;
-  TidingsArticleView   *article_view;
+  /* The article view comes from its module (tidings-web.h): NULL until
+   * then. */
+  AdwBin               *article_view_slot;
+  GtkWidget            *article_view;
+  const TidingsWebFuncs *web;
+  GCancellable         *web_cancellable;
 
   /* Benchmark hook (TIDINGS_BENCH_FD, see bench_init) */
   int                   bench_fd;
@@ -161,6 +166,9 @@ static void start_unread_scan       (TidingsWindow *self,
                                      guint          from,
                                      int            direction);
 static void update_title_buttons    (TidingsWindow *self);
+static gboolean ensure_article_view      (TidingsWindow *self);
+static void     view_settings_changed_cb (TidingsWindow *self,
+                                          const char    *key);
 static void bench_write             (TidingsWindow *self,
                                      const char    *what,
                                      gint64         value);
@@ -1702,9 +1710,12 @@ article_fetched_cb (GObject      *source,
   self->shown_url = g_strdup (article->item->url);
   set_shown_item (self, data->item);
 
-  tidings_article_view_show (self->article_view, article, feed_title);
-  if (self->search != NULL)
-    tidings_article_view_set_highlight (self->article_view, self->search);
+  if (ensure_article_view (self))
+    {
+      self->web->show (self->article_view, article, feed_title);
+      if (self->search != NULL)
+        self->web->set_highlight (self->article_view, self->search);
+    }
   update_window_title (self, article->item->title);
 
   if (data->push_history)
@@ -1814,8 +1825,8 @@ show_view_pane (TidingsWindow *self,
     adw_leaflet_set_visible_child (self->outer_leaflet, GTK_WIDGET (self->inner_leaflet));
   if (adw_leaflet_get_folded (self->inner_leaflet))
     adw_leaflet_set_visible_child (self->inner_leaflet, self->view_pane);
-  if (focus)
-    gtk_widget_grab_focus (GTK_WIDGET (self->article_view));
+  if (focus && self->article_view != NULL)
+    gtk_widget_grab_focus (self->article_view);
 }
 
 static void
@@ -2124,7 +2135,7 @@ scroll_done_cb (GObject      *source,
   gboolean at_end;
   g_autoptr(GError) error = NULL;
 
-  at_end = tidings_article_view_scroll_finish (TIDINGS_ARTICLE_VIEW (source), result, &error);
+  at_end = self->web->scroll_finish (GTK_WIDGET (source), result, &error);
   if (at_end && data->next_unread_at_end)
     next_unread (self, 1);
   g_free (data);
@@ -2152,8 +2163,8 @@ scroll_view (TidingsWindow *self,
   data = g_new0 (ScrollData, 1);
   data->window = g_object_ref (self);
   data->next_unread_at_end = next_unread_at_end;
-  tidings_article_view_scroll_async (self->article_view, pages, self->scroll_cancellable,
-                                     scroll_done_cb, data);
+  self->web->scroll_async (self->article_view, pages, self->scroll_cancellable, scroll_done_cb,
+                           data);
 }
 
 static void
@@ -2196,7 +2207,7 @@ focus_pane (TidingsWindow *self,
   GtkWidget *panes[] = {
     GTK_WIDGET (self->sidebar_view),
     GTK_WIDGET (self->article_list_view),
-    GTK_WIDGET (self->article_view),
+    GTK_WIDGET (self->article_view_slot),
   };
   int current = 1;
   int target;
@@ -2289,7 +2300,7 @@ open_in_browser_action (GtkWidget  *widget,
   TidingsWindow *self = TIDINGS_WINDOW (widget);
 
   if (self->shown_id > 0)
-    tidings_article_view_open_in_browser (self->article_view);
+    self->web->open_in_browser (self->article_view);
 }
 
 /* The article s and m act on: the one shown (which is the selected one
@@ -2443,7 +2454,7 @@ go_smart (TidingsWindow      *self,
     {
       if (adw_leaflet_get_folded (self->outer_leaflet))
         adw_leaflet_set_visible_child (self->outer_leaflet, GTK_WIDGET (self->inner_leaflet));
-      if (!focus_is_inside (self, GTK_WIDGET (self->article_view)))
+      if (!focus_is_inside (self, GTK_WIDGET (self->article_view_slot)))
         gtk_widget_grab_focus (GTK_WIDGET (self->article_list_view));
     }
 }
@@ -2555,7 +2566,8 @@ set_zoom (TidingsWindow *self,
   zoom = CLAMP (zoom, ZOOM_MIN, ZOOM_MAX);
   /* Steps of a tenth, without drift from adding 0.1 many times. */
   zoom = ((int) (zoom * 10 + 0.5)) / 10.0;
-  tidings_article_view_set_zoom (self->article_view, zoom);
+  if (self->article_view != NULL)
+    self->web->set_zoom (self->article_view, zoom);
   g_settings_set_double (self->settings, "article-zoom", zoom);
 }
 
@@ -2564,7 +2576,7 @@ zoom_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TidingsWindow *self = TIDINGS_WINDOW (widget);
 
-  set_zoom (self, tidings_article_view_get_zoom (self->article_view) + ZOOM_STEP);
+  set_zoom (self, g_settings_get_double (self->settings, "article-zoom") + ZOOM_STEP);
 }
 
 static void
@@ -2572,7 +2584,7 @@ zoom_out_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 {
   TidingsWindow *self = TIDINGS_WINDOW (widget);
 
-  set_zoom (self, tidings_article_view_get_zoom (self->article_view) - ZOOM_STEP);
+  set_zoom (self, g_settings_get_double (self->settings, "article-zoom") - ZOOM_STEP);
 }
 
 static void
@@ -2757,8 +2769,8 @@ search_changed_cb (TidingsWindow  *self,
   g_free (self->search);
   self->search = search;
   update_query (self);
-  if (self->shown_id > 0)
-    tidings_article_view_set_highlight (self->article_view, self->search);
+  if (self->shown_id > 0 && self->article_view != NULL)
+    self->web->set_highlight (self->article_view, self->search);
 }
 
 static void
@@ -2795,8 +2807,8 @@ search_mode_cb (TidingsWindow *self)
       g_clear_pointer (&self->search, g_free);
       update_query (self);
     }
-  if (self->shown_id > 0)
-    tidings_article_view_set_highlight (self->article_view, NULL);
+  if (self->shown_id > 0 && self->article_view != NULL)
+    self->web->set_highlight (self->article_view, NULL);
   if (focus_is_inside (self, GTK_WIDGET (self->search_bar)) || gtk_root_get_focus (GTK_ROOT (self)) == NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->article_list_view));
 }
@@ -3190,20 +3202,93 @@ keymap_changed_cb (TidingsWindow *self)
   tidings_shortcuts_install (GTK_WINDOW (self), tidings_keymap_from_string (name));
 }
 
+/* Creates the article view, loading its module first if the preload has
+ * not; FALSE (with a toast) when it cannot be loaded. */
+static gboolean
+ensure_article_view (TidingsWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->article_view != NULL)
+    return TRUE;
+
+  self->web = tidings_web_get (&error);
+  if (self->web == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return FALSE;
+    }
+
+  self->article_view = self->web->view_new ();
+  gtk_widget_set_hexpand (self->article_view, TRUE);
+  gtk_widget_set_vexpand (self->article_view, TRUE);
+  adw_bin_set_child (self->article_view_slot, self->article_view);
+  view_settings_changed_cb (self, NULL);
+  /* In px, 0 for the stylesheet's own size: the view's property as is. */
+  g_settings_bind (self->settings, "article-font-size", self->article_view, "font-size",
+                   G_SETTINGS_BIND_GET);
+  return TRUE;
+}
+
+static void
+web_loaded_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  TidingsWindow *self;
+  const TidingsWebFuncs *funcs;
+  g_autoptr(GError) error = NULL;
+
+  funcs = tidings_web_load_finish (result, &error);
+  /* Cancelled: the window is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  g_clear_object (&self->web_cancellable);
+  /* A failure is told when an article is opened. */
+  if (funcs != NULL)
+    ensure_article_view (self);
+}
+
+/* After each frame until the first one with the list filled: then the
+ * module loads, while the reader looks at the list. */
+static void
+preload_after_paint_cb (GdkFrameClock *clock,
+                        TidingsWindow *self)
+{
+  if (self->article_list != NULL && !tidings_article_list_get_loaded (self->article_list))
+    return;
+
+  g_signal_handlers_disconnect_by_func (clock, preload_after_paint_cb, self);
+  if (self->article_view != NULL || self->web_cancellable != NULL)
+    return;
+  self->web_cancellable = g_cancellable_new ();
+  tidings_web_load_async (self->web_cancellable, web_loaded_cb, self);
+}
+
+static void
+preload_article_view (TidingsWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->article_view != NULL || clock == NULL)
+    return;
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (preload_after_paint_cb), self, 0);
+}
+
 static void
 view_settings_changed_cb (TidingsWindow *self,
                           const char    *key)
 {
+  if (self->article_view == NULL)
+    return;
   if (key == NULL || g_str_equal (key, "article-zoom"))
-    {
-      double zoom = g_settings_get_double (self->settings, "article-zoom");
-
-      if (zoom != tidings_article_view_get_zoom (self->article_view))
-        tidings_article_view_set_zoom (self->article_view, CLAMP (zoom, ZOOM_MIN, ZOOM_MAX));
-    }
+    self->web->set_zoom (self->article_view,
+                         CLAMP (g_settings_get_double (self->settings, "article-zoom"),
+                                ZOOM_MIN, ZOOM_MAX));
   if (key == NULL || g_str_equal (key, "load-images"))
-    tidings_article_view_set_load_images (self->article_view,
-                                          g_settings_get_boolean (self->settings, "load-images"));
+    self->web->set_load_images (self->article_view,
+                                g_settings_get_boolean (self->settings, "load-images"));
 }
 
 static void
@@ -3265,39 +3350,52 @@ update_sort_button (TidingsWindow *self)
 
 
 /* Rows made in code rather than by a GtkBuilderListItemFactory, which
- * parses its interface again for every row: the list view keeps 200. */
+ * parses its interface again for every row (a list view keeps 200). The
+ * factory's user data is the row type. */
 static void
-article_row_setup_cb (GtkSignalListItemFactory *factory,
-                      GtkListItem              *list_item)
+row_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  row_type)
 {
-  gtk_list_item_set_child (list_item, tidings_article_list_row_new ());
+  gtk_list_item_set_child (list_item, g_object_new (GPOINTER_TO_SIZE (row_type), NULL));
 }
 
 static void
-article_row_bind_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *list_item)
+row_bind (GtkListItem *list_item,
+          gpointer     item)
 {
-  tidings_article_list_row_set_item (TIDINGS_ARTICLE_LIST_ROW (gtk_list_item_get_child (list_item)),
-                                     gtk_list_item_get_item (list_item));
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+
+  if (TIDINGS_IS_ARTICLE_LIST_ROW (row))
+    tidings_article_list_row_set_item (TIDINGS_ARTICLE_LIST_ROW (row), item);
+  else
+    tidings_sidebar_row_set_list_row (TIDINGS_SIDEBAR_ROW (row), item);
 }
 
 static void
-article_row_unbind_cb (GtkSignalListItemFactory *factory,
-                       GtkListItem              *list_item)
+row_bind_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item)
 {
-  tidings_article_list_row_set_item (TIDINGS_ARTICLE_LIST_ROW (gtk_list_item_get_child (list_item)),
-                                     NULL);
+  row_bind (list_item, gtk_list_item_get_item (list_item));
 }
 
 static void
-set_article_row_factory (TidingsWindow *self)
+row_unbind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item)
+{
+  row_bind (list_item, NULL);
+}
+
+static void
+set_row_factory (GtkListView *view,
+                 GType        row_type)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
-  g_signal_connect (factory, "setup", G_CALLBACK (article_row_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (article_row_bind_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (article_row_unbind_cb), NULL);
-  gtk_list_view_set_factory (self->article_list_view, factory);
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), GSIZE_TO_POINTER (row_type));
+  g_signal_connect (factory, "bind", G_CALLBACK (row_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind_cb), NULL);
+  gtk_list_view_set_factory (view, factory);
 }
 
 static void
@@ -3334,6 +3432,7 @@ tidings_window_constructed (GObject *object)
   gtk_single_selection_set_autoselect (self->sidebar_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->sidebar_selection, FALSE);
   gtk_list_view_set_model (self->sidebar_view, GTK_SELECTION_MODEL (self->sidebar_selection));
+  set_row_factory (self->sidebar_view, TIDINGS_TYPE_SIDEBAR_ROW);
 
   g_signal_connect_object (self->sidebar_selection, "notify::selected-item",
                            G_CALLBACK (sidebar_selection_changed_cb), self, G_CONNECT_SWAPPED);
@@ -3368,7 +3467,7 @@ tidings_window_constructed (GObject *object)
   gtk_single_selection_set_autoselect (self->article_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->article_selection, TRUE);
   gtk_list_view_set_model (self->article_list_view, GTK_SELECTION_MODEL (self->article_selection));
-  set_article_row_factory (self);
+  set_row_factory (self->article_list_view, TIDINGS_TYPE_ARTICLE_LIST_ROW);
   g_signal_connect_object (self->article_selection, "notify::selected-item",
                            G_CALLBACK (article_selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->article_list, "notify::loaded",
@@ -3414,9 +3513,8 @@ tidings_window_constructed (GObject *object)
                            G_CALLBACK (view_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::load-images",
                            G_CALLBACK (view_settings_changed_cb), self, G_CONNECT_SWAPPED);
-  /* In px, 0 for the stylesheet's own size: the view's property as is. */
-  g_settings_bind (self->settings, "article-font-size", self->article_view, "font-size",
-                   G_SETTINGS_BIND_GET);
+  /* The article view's module, once the window is on screen. */
+  g_signal_connect (self, "realize", G_CALLBACK (preload_article_view), NULL);
 
   /* Keys (again once the window has its application, for the app.
    * accelerators) */
@@ -3457,6 +3555,8 @@ tidings_window_dispose (GObject *object)
   g_cancellable_cancel (self->article_cancellable);
   g_cancellable_cancel (self->scroll_cancellable);
   g_clear_object (&self->article_cancellable);
+  g_cancellable_cancel (self->web_cancellable);
+  g_clear_object (&self->web_cancellable);
   g_clear_object (&self->scroll_cancellable);
   g_clear_handle_id (&self->mark_read_source, g_source_remove);
   g_clear_handle_id (&self->bench_source, g_source_remove);
@@ -3615,7 +3715,6 @@ tidings_window_class_init (TidingsWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TIDINGS_TYPE_ARTICLE_LIST_ROW);
-  g_type_ensure (TIDINGS_TYPE_ARTICLE_VIEW);
   g_type_ensure (TIDINGS_TYPE_SIDEBAR_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "tidings-window.ui");
@@ -3647,7 +3746,7 @@ tidings_window_class_init (TidingsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, view_title);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, star_button);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, read_button);
-  gtk_widget_class_bind_template_child (widget_class, TidingsWindow, article_view);
+  gtk_widget_class_bind_template_child (widget_class, TidingsWindow, article_view_slot);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, article_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_back_clicked_cb);
@@ -3773,7 +3872,7 @@ _tidings_window_get_article_selection (TidingsWindow *self)
 GtkWidget *
 _tidings_window_get_article_view (TidingsWindow *self)
 {
-  return GTK_WIDGET (self->article_view);
+  return self->article_view;
 }
 
 GtkWidget *
