@@ -30,293 +30,26 @@
 #include "tidings-article-view.h"
 #include "tidings-sanitize.h"
 #include "tidings-ui-test-utils.h"
+#include "tidings-web-test-utils.h"
 
-/* A generous hang guard for one page or script, not a speed assertion. */
-#define WAIT_MS 20000
-
-/* ---- The canary ---- */
-
-typedef struct
-{
-  SoupServer *server;
-  char       *base;      /* "http://127.0.0.1:PORT" */
-  guint       started;   /* requests begun, read or not */
-  GPtrArray  *paths;     /* the paths of the requests read */
-  GBytes     *png;
-} Canary;
-
-static void
-canary_handler (SoupServer        *server,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
-{
-  Canary *canary = user_data;
-
-  /* Images are served; anything else (media asking for byte ranges
-   * included) is simply not there. */
-  if (g_str_has_suffix (path, ".png"))
-    {
-      soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
-                                        g_bytes_get_data (canary->png, NULL),
-                                        g_bytes_get_size (canary->png));
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-    }
-  else
-    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-}
-
-static void
-canary_request_started (SoupServer        *server,
-                        SoupServerMessage *msg,
-                        Canary            *canary)
-{
-  canary->started++;
-}
-
-static void
-canary_request_read (SoupServer        *server,
-                     SoupServerMessage *msg,
-                     Canary            *canary)
-{
-  GUri *uri = soup_server_message_get_uri (msg);
-
-  g_ptr_array_add (canary->paths, g_strdup_printf ("%s %s",
-                                                   soup_server_message_get_method (msg),
-                                                   uri != NULL ? g_uri_get_path (uri) : "?"));
-}
-
-static GBytes *
-make_png (void)
-{
-  /* 64×40, a solid orange that shows in the screenshots. */
-  const int width = 64, height = 40;
-  g_autofree guchar *pixels = g_malloc (width * height * 4);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-
-  for (int i = 0; i < width * height; i++)
-    {
-      pixels[i * 4 + 0] = 0xe6;
-      pixels[i * 4 + 1] = 0x61;
-      pixels[i * 4 + 2] = 0x00;
-      pixels[i * 4 + 3] = 0xff;
-    }
-  bytes = g_bytes_new (pixels, width * height * 4);
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
-  return gdk_texture_save_to_png_bytes (texture);
-}
-
-static Canary *
-canary_new (void)
-{
-  Canary *canary = g_new0 (Canary, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  GSList *uris;
-
-  canary->paths = g_ptr_array_new_with_free_func (g_free);
-  canary->png = make_png ();
-  canary->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (canary->server, NULL, canary_handler, canary, NULL);
-  g_signal_connect (canary->server, "request-started", G_CALLBACK (canary_request_started), canary);
-  g_signal_connect (canary->server, "request-read", G_CALLBACK (canary_request_read), canary);
-
-  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  soup_server_listen (canary->server, address, 0, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (canary->server);
-  g_assert_nonnull (uris);
-  canary->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return canary;
-}
-
-static void
-canary_free (Canary *canary)
-{
-  soup_server_disconnect (canary->server);
-  g_object_unref (canary->server);
-  g_ptr_array_unref (canary->paths);
-  g_bytes_unref (canary->png);
-  g_free (canary->base);
-  g_free (canary);
-}
-
-static void
-canary_reset (Canary *canary)
-{
-  canary->started = 0;
-  g_ptr_array_set_size (canary->paths, 0);
-}
-
-static char *
-canary_describe (Canary *canary)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; i < canary->paths->len; i++)
-    g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", (char *) canary->paths->pdata[i]);
-  return g_strdup (out->str);
-}
-
-static gboolean
-canary_saw (Canary     *canary,
-            const char *path)
-{
-  for (guint i = 0; i < canary->paths->len; i++)
-    {
-      const char *seen = strchr (canary->paths->pdata[i], ' ');
-
-      if (seen != NULL && strcmp (seen + 1, path) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* ---- The fixture: a window holding the view ---- */
-
-typedef struct
-{
-  GtkWindow          *window;
-  TidingsArticleView *view;
-  WebKitWebView      *web_view;
-  Canary             *canary;
-
-  guint               n_started;
-  guint               n_finished;
-  guint               n_crashes;   /* web process ends */
-  GPtrArray          *opened;      /* open-uri */
-} Fixture;
+/* The fixture is the shared one: a window holding the view, the canary. */
+typedef TidingsTestWebFixture Fixture;
 
 static guint n_dialogs;            /* script dialogs asked for, in any view */
-
-static gboolean
-dialog_hook (GSignalInvocationHint *hint,
-             guint                  n_params,
-             const GValue          *params,
-             gpointer               user_data)
-{
-  n_dialogs++;
-  return TRUE;
-}
-
-static void
-on_open_uri (TidingsArticleView *view,
-             const char         *uri,
-             Fixture            *fixture)
-{
-  g_ptr_array_add (fixture->opened, g_strdup (uri));
-}
-
-static void
-on_load_changed (WebKitWebView   *web_view,
-                 WebKitLoadEvent  event,
-                 Fixture         *fixture)
-{
-  if (event == WEBKIT_LOAD_STARTED)
-    fixture->n_started++;
-  else if (event == WEBKIT_LOAD_FINISHED)
-    fixture->n_finished++;
-}
-
-static void
-on_web_process_terminated (WebKitWebView                     *web_view,
-                           WebKitWebProcessTerminationReason  reason,
-                           Fixture                           *fixture)
-{
-  g_test_message ("The web process ended (reason %d)", reason);
-  fixture->n_crashes++;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until *@flag or the hang guard. */
-static void
-wait_for_flag (const gboolean *flag,
-               const char     *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
-
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  if (!*flag)
-    g_error ("Timed out waiting for %s", what);
-}
-
-static void
-wait_ms (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-fixture_attach_web_view (Fixture *fixture)
-{
-  g_autoptr(WebKitNetworkProxySettings) proxy = NULL;
-
-  if (fixture->web_view != NULL)
-    return;
-
-  fixture->web_view = WEBKIT_WEB_VIEW (_tidings_article_view_get_web_view (fixture->view));
-  g_assert_nonnull (fixture->web_view);
-  g_signal_connect (fixture->web_view, "load-changed", G_CALLBACK (on_load_changed), fixture);
-  g_signal_connect (fixture->web_view, "web-process-terminated",
-                    G_CALLBACK (on_web_process_terminated), fixture);
-
-  /* Everything the page asks for goes to the canary, whatever its host. */
-  proxy = webkit_network_proxy_settings_new (fixture->canary->base, NULL);
-  webkit_network_session_set_proxy_settings (webkit_web_view_get_network_session (fixture->web_view),
-                                             WEBKIT_NETWORK_PROXY_MODE_CUSTOM, proxy);
-}
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->canary = canary_new ();
-  fixture->opened = g_ptr_array_new_with_free_func (g_free);
-
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 900, 700);
-  fixture->view = TIDINGS_ARTICLE_VIEW (tidings_article_view_new ());
-  _tidings_article_view_set_launch_disabled (fixture->view, TRUE);
-  g_signal_connect (fixture->view, "open-uri", G_CALLBACK (on_open_uri), fixture);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->view));
-  gtk_window_present (fixture->window);
-
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                      ADW_COLOR_SCHEME_FORCE_LIGHT);
+  /* Every .png is served: a 64×40 orange that shows in the screenshots. */
+  tidings_test_web_fixture_setup (fixture, canary_new ("*.png", 64, 40, 0xe66100), 900, 700);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GtkWidget) view = g_object_ref (GTK_WIDGET (fixture->view));
-
-  gtk_window_destroy (fixture->window);
-  fixture->web_view = NULL;
-  /* The window held the only other reference. */
-  g_assert_finalize_object (g_steal_pointer (&view));
-  canary_free (fixture->canary);
-  g_ptr_array_unref (fixture->opened);
+  tidings_test_web_fixture_teardown (fixture);
 }
 
 /* ---- Articles ---- */
@@ -353,88 +86,23 @@ show_and_wait (Fixture              *fixture,
   /* The web view is created on the first article: hook it up at once, before
    * the main loop runs and its page starts. */
   tidings_article_view_show (fixture->view, article, feed_title);
-  fixture_attach_web_view (fixture);
+  tidings_test_web_fixture_attach (fixture);
 
-  /* Loaded, and the title (every page has one) has come through. */
+  /* Loaded, and the title (every page has one) has come through; a web
+   * process that ends on the way is waited through. */
   finished = fixture->n_finished;
-  while (fixture->n_finished == finished || webkit_web_view_is_loading (fixture->web_view)
-         || webkit_web_view_get_title (fixture->web_view) == NULL)
-    {
-      gboolean timed_out = FALSE;
-      guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
-
-      g_main_context_iteration (NULL, TRUE);
-      if (timed_out)
-        g_error ("Timed out loading article %" G_GINT64_FORMAT, article->id);
-      g_source_remove (id);
-    }
+  if (!tidings_test_web_fixture_wait_for_page (fixture, finished, NULL))
+    g_error ("Timed out loading article %" G_GINT64_FORMAT, article->id);
 }
 
 /* ---- JavaScript ---- */
 
-typedef struct
-{
-  gboolean  done;
-  JSCValue *value;
-  GError   *error;
-} JsResult;
-
-static void
-js_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  JsResult *js = user_data;
-
-  js->value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result,
-                                                          &js->error);
-  js->done = TRUE;
-}
-
-/* Runs @script in @world (NULL: the page's own) and returns its value. */
-static JSCValue *
-run_js (Fixture    *fixture,
-        const char *script,
-        const char *world)
-{
-  JsResult js = { 0 };
-
-  guint crashes = fixture->n_crashes;
-
-  webkit_web_view_evaluate_javascript (fixture->web_view, script, -1, world, NULL, NULL,
-                                       js_done, &js);
-  wait_for_flag (&js.done, script);
-  if (js.error != NULL && fixture->n_crashes != crashes)
-    {
-      /* The page went with its process: undefined, for callers that check
-       * for crashes themselves. */
-      g_autoptr(JSCContext) context = jsc_context_new ();
-
-      g_clear_error (&js.error);
-      return jsc_value_new_undefined (context);
-    }
-  g_assert_no_error (js.error);
-  g_assert_nonnull (js.value);
-  return js.value;
-}
-
+/* The value of @script in Tidings' isolated test world, as a string. */
 static char *
 js_string (Fixture    *fixture,
            const char *script)
 {
-  g_autoptr(JSCValue) value = run_js (fixture, script, "tidings-test");
-
-  return jsc_value_to_string (value);
-}
-
-static gboolean
-js_bool (Fixture    *fixture,
-         const char *script,
-         const char *world)
-{
-  g_autoptr(JSCValue) value = run_js (fixture, script, world);
-
-  return jsc_value_to_boolean (value);
+  return tidings_test_js_string (fixture, script, "tidings-test");
 }
 
 static char *
@@ -506,8 +174,9 @@ test_render (Fixture       *fixture,
   g_test_message ("page text: %s", text);
   /* The feed's name is styled in capitals; innerText shows them so. */
   g_assert_nonnull (strstr (text, "LAUNCH <NEWS>"));
-  g_assert_true (js_bool (fixture, "document.querySelector ('.tidings-feed').textContent === "
-                                   "'Launch <News>'", "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "document.querySelector ('.tidings-feed').textContent === "
+                                       "'Launch <News>'", "tidings-test"));
   g_assert_nonnull (strstr (text, "Ada Lovelace"));
   g_assert_nonnull (strstr (text, "The body of the article."));
   g_assert_nonnull (strstr (text, "episode-12.mp3"));
@@ -534,10 +203,38 @@ test_render (Fixture       *fixture,
   g_assert_nonnull (strstr (csp, "base-uri 'none'"));
 
   /* The stylesheet applied despite the policy: the measure is capped. */
-  g_assert_true (js_bool (fixture, "getComputedStyle (document.querySelector ('article'))"
-                                   ".maxWidth.endsWith ('px')", "tidings-test"));
-  g_assert_true (js_bool (fixture, "document.querySelector ('article').offsetWidth < 900",
-                          "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "getComputedStyle (document.querySelector ('article'))"
+                                       ".maxWidth.endsWith ('px')", "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "document.querySelector ('article').offsetWidth < 900",
+                                       "tidings-test"));
+}
+
+/* Two articles shown back to back, before WebKit has asked about the first
+ * page: the second is the one the reader sees, also when both pages have
+ * the same base (one article's link, the other's the same). */
+static void
+test_render_twice (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(TidingsArticle) first = article_new (1, "First", "https://news.example.org/same",
+                                                 "<p>One</p>");
+  g_autoptr(TidingsArticle) second = article_new (2, "Second", "https://news.example.org/same",
+                                                  "<p>Two</p>");
+  g_autoptr(TidingsArticle) third = article_new (3, "Third", "https://news.example.org/same",
+                                                 "<p>Three</p>");
+  g_autofree char *title = NULL;
+
+  show_and_wait (fixture, first, "Feed");
+  tidings_article_view_show (fixture->view, second, "Feed");
+  show_and_wait (fixture, third, "Feed");
+  /* Whatever else WebKit still had to say has been said. */
+  tidings_test_wait_ms (300);
+
+  title = js_string (fixture, "document.title");
+  g_assert_cmpstr (title, ==, "Third");
+  g_assert_cmpint (tidings_article_view_get_article_id (fixture->view), ==, 3);
 }
 
 static void
@@ -556,8 +253,9 @@ test_render_text (Fixture       *fixture,
   paragraphs = js_string (fixture, "String (document.querySelectorAll ('.tidings-content p').length)");
   g_assert_cmpstr (paragraphs, ==, "2");
   /* No address, no link to open. */
-  g_assert_false (js_bool (fixture, "document.querySelector ('a.tidings-open') !== null",
-                           "tidings-test"));
+  g_assert_false (tidings_test_js_bool (fixture,
+                                        "document.querySelector ('a.tidings-open') !== null",
+                                        "tidings-test"));
   g_assert_cmpstr (webkit_web_view_get_uri (fixture->web_view), ==, "about:blank");
 
   /* A summary when there is no content at all. */
@@ -821,7 +519,7 @@ check_hostile_once (Fixture          *fixture,
 
   /* What a reader might do: point at, focus and click everything in the
    * content (links included; their targets are vetted, not followed). */
-  clicked = js_bool (fixture,
+  clicked = tidings_test_js_bool (fixture,
     "(function () {\n"
     "  const root = document.querySelector ('.tidings-content');\n"
     "  if (root === null) return true;\n"
@@ -840,7 +538,8 @@ check_hostile_once (Fixture          *fixture,
   /* Time for refreshes, timers and clicked links to come through; the
    * refresh with a delay of a second gets longer. */
   refresh = strstr (html, "refresh") != NULL;
-  wait_ms (refresh && strstr (html, "content=\"1") != NULL ? 1500 : refresh ? 400 : 120);
+  tidings_test_wait_ms (refresh && strstr (html, "content=\"1") != NULL ? 1500
+                        : refresh ? 400 : 120);
 
   title = js_string (fixture, "document.title");
   if (fixture->n_crashes != crashes)
@@ -851,7 +550,7 @@ check_hostile_once (Fixture          *fixture,
     g_error ("%s (%s): the title became %s: a script ran:\n%s", label, run->what, title, html);
   if (n_dialogs != dialogs)
     g_error ("%s (%s): a script asked for a dialog:\n%s", label, run->what, html);
-  if (js_bool (fixture, "typeof window.tidingsPwned !== 'undefined'", NULL))
+  if (tidings_test_js_bool (fixture, "typeof window.tidingsPwned !== 'undefined'", NULL))
     g_error ("%s (%s): a script set its flag:\n%s", label, run->what, html);
   if (fixture->n_started != started + 1 || webkit_web_view_is_loading (fixture->web_view))
     g_error ("%s (%s): the page navigated:\n%s", label, run->what, html);
@@ -903,7 +602,7 @@ check_hostile (Fixture          *fixture,
 
   g_test_message ("%s (%s): the web process ended; trying again", label, run->what);
   /* Let the view's own recovery load settle first. */
-  wait_ms (500);
+  tidings_test_wait_ms (500);
   if (!check_hostile_once (fixture, label, html, run))
     g_error ("%s (%s): the web process ended twice:\n%s", label, run->what, html);
 }
@@ -1008,10 +707,8 @@ test_hostile_corpus (Fixture       *fixture,
                      gconstpointer  data)
 {
   static const HostileRun run = { "feedparser corpus, images off", FALSE, FALSE };
-  const char *root = g_getenv ("TIDINGS_SOURCE_ROOT");
   g_autofree char *dir_path = NULL;
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = tidings_test_sanitize_corpus (NULL, &dir_path);
   g_autoptr(GRegex) hosts = NULL;
   g_autoptr(GRegex) dangerous = NULL;
   g_autofree char *base = g_strconcat (fixture->canary->base, "/", NULL);
@@ -1020,19 +717,11 @@ test_hostile_corpus (Fixture       *fixture,
   guint n_vectors = 0;
   guint in_batch = 0;
 
-  dir_path = g_build_filename (root != NULL ? root : ".", "..", "shared", "corpora", "feedparser",
-                               "tests", "wellformed", "sanitize", NULL);
-  dir = g_dir_open (dir_path, 0, NULL);
-  if (dir == NULL)
+  if (names == NULL)
     {
       g_test_skip ("The feedparser corpus is not beside the checkout");
       return;
     }
-
-  for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
-    if (g_str_has_suffix (name, ".xml"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
 
   /* Every address the corpus names points at the canary instead. */
   hosts = g_regex_new ("(?i)(https?:)?//[a-z0-9-]+(\\.[a-z0-9-]+)+(:[0-9]+)?", 0, 0, NULL);
@@ -1110,13 +799,16 @@ test_hostile_controls (Fixture       *fixture,
 
   show_and_wait (fixture, article, "Feed");
   g_assert_true (canary_saw (fixture->canary, "/img/control.png"));
-  g_assert_false (js_bool (fixture, "typeof window.tidingsPwned !== 'undefined'", NULL));
+  g_assert_false (tidings_test_js_bool (fixture,
+                                        "typeof window.tidingsPwned !== 'undefined'", NULL));
 
-  value = run_js (fixture, "window.tidingsPwned = 1; document.title = 'changed'; alert (1); true",
-                  NULL);
-  g_assert_true (js_bool (fixture, "typeof window.tidingsPwned !== 'undefined'", NULL));
+  value = tidings_test_run_js (fixture, "window.tidingsPwned = 1; document.title = 'changed'; "
+                                        "alert (1); true", NULL);
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "typeof window.tidingsPwned !== 'undefined'", NULL));
   /* The isolated world shares the DOM but not the page's globals. */
-  g_assert_false (js_bool (fixture, "typeof window.tidingsPwned !== 'undefined'", "tidings-test"));
+  g_assert_false (tidings_test_js_bool (fixture, "typeof window.tidingsPwned !== 'undefined'",
+                                        "tidings-test"));
   g_assert_cmpuint (n_dialogs, ==, dialogs + 1);
   while (g_strcmp0 (webkit_web_view_get_title (fixture->web_view), "changed") != 0)
     g_main_context_iteration (NULL, TRUE);
@@ -1131,7 +823,7 @@ click (Fixture    *fixture,
   g_autofree char *script = g_strdup_printf ("document.querySelector ('%s').click (); true",
                                              selector);
 
-  g_assert_true (js_bool (fixture, script, "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture, script, "tidings-test"));
 }
 
 static void
@@ -1162,7 +854,7 @@ test_links (Fixture       *fixture,
   click (fixture, "#feed");
   click (fixture, "#blank");
   click (fixture, "#frag");
-  wait_ms (300);
+  tidings_test_wait_ms (300);
 
   g_assert_cmpuint (fixture->opened->len, ==, 3);
   g_assert_cmpstr (fixture->opened->pdata[0], ==, "https://example.org/x");
@@ -1171,7 +863,8 @@ test_links (Fixture       *fixture,
 
   /* Nothing navigated and nothing ran. */
   g_assert_cmpuint (fixture->n_started, ==, started);
-  g_assert_false (js_bool (fixture, "typeof window.tidingsPwned !== 'undefined'", NULL));
+  g_assert_false (tidings_test_js_bool (fixture,
+                                        "typeof window.tidingsPwned !== 'undefined'", NULL));
   g_assert_true (g_str_has_prefix (webkit_web_view_get_uri (fixture->web_view),
                                    "https://example.org/post"));
   g_assert_cmpstr (webkit_web_view_get_title (fixture->web_view), ==, "Links");
@@ -1183,7 +876,7 @@ test_links (Fixture       *fixture,
 
   /* The template's "Open in Browser" is a link like any other. */
   click (fixture, "a.tidings-open");
-  wait_ms (200);
+  tidings_test_wait_ms (200);
   g_assert_cmpuint (fixture->opened->len, ==, 5);
   g_assert_cmpstr (fixture->opened->pdata[4], ==, "https://example.org/post");
 }
@@ -1205,8 +898,9 @@ test_open_in_browser_vetted (Fixture       *fixture,
       tidings_article_view_open_in_browser (fixture->view);
       g_assert_cmpuint (fixture->opened->len, ==, 0);
       /* No address, no link in the page either. */
-      g_assert_false (js_bool (fixture, "document.querySelector ('a.tidings-open') !== null",
-                               "tidings-test"));
+      g_assert_false (tidings_test_js_bool (fixture,
+                                            "document.querySelector ('a.tidings-open') !== null",
+                                            "tidings-test"));
     }
 }
 
@@ -1230,14 +924,17 @@ test_images (Fixture       *fixture,
   tidings_article_view_set_load_images (fixture->view, FALSE);
   canary_reset (fixture->canary);
   show_and_wait (fixture, article, "Pictures");
-  wait_ms (200);
+  tidings_test_wait_ms (200);
   g_assert_cmpuint (fixture->canary->started, ==, 0);
-  g_assert_true (js_bool (fixture, "document.querySelector ('.tidings-banner a') !== null",
-                          "tidings-test"));
-  g_assert_true (js_bool (fixture, "document.getElementById ('pic').naturalWidth === 0",
-                          "tidings-test"));
-  g_assert_true (js_bool (fixture, "document.getElementById ('inline').naturalWidth === 1",
-                          "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "document.querySelector ('.tidings-banner a') !== null",
+                                       "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "document.getElementById ('pic').naturalWidth === 0",
+                                       "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "document.getElementById ('inline').naturalWidth === 1",
+                                       "tidings-test"));
 
   /* Following the button loads them, for this article only. */
   started = fixture->n_started;
@@ -1245,19 +942,22 @@ test_images (Fixture       *fixture,
   while (fixture->n_started == started || webkit_web_view_is_loading (fixture->web_view))
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (canary_saw (fixture->canary, "/img/one.png"));
-  g_assert_true (js_bool (fixture, "document.getElementById ('pic').naturalWidth === 64",
-                          "tidings-test"));
-  g_assert_false (js_bool (fixture, "document.querySelector ('.tidings-banner') !== null",
-                           "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "document.getElementById ('pic').naturalWidth === 64",
+                                       "tidings-test"));
+  g_assert_false (tidings_test_js_bool (fixture,
+                                        "document.querySelector ('.tidings-banner') !== null",
+                                        "tidings-test"));
   g_assert_false (tidings_article_view_get_load_images (fixture->view));
   g_assert_cmpuint (fixture->opened->len, ==, 0);
 
   canary_reset (fixture->canary);
   show_and_wait (fixture, other, "Pictures");
-  wait_ms (200);
+  tidings_test_wait_ms (200);
   g_assert_cmpuint (fixture->canary->started, ==, 0);
-  g_assert_true (js_bool (fixture, "document.querySelector ('.tidings-banner a') !== null",
-                          "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "document.querySelector ('.tidings-banner a') !== null",
+                                       "tidings-test"));
 
   /* On: they load without asking and there is no button. */
   canary_reset (fixture->canary);
@@ -1265,10 +965,12 @@ test_images (Fixture       *fixture,
   while (webkit_web_view_is_loading (fixture->web_view) || !canary_saw (fixture->canary, "/img/one.png"))
     g_main_context_iteration (NULL, TRUE);
   show_and_wait (fixture, other, "Pictures");
-  g_assert_true (js_bool (fixture, "document.getElementById ('pic').naturalWidth === 64",
-                          "tidings-test"));
-  g_assert_false (js_bool (fixture, "document.querySelector ('.tidings-banner') !== null",
-                           "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "document.getElementById ('pic').naturalWidth === 64",
+                                       "tidings-test"));
+  g_assert_false (tidings_test_js_bool (fixture,
+                                        "document.querySelector ('.tidings-banner') !== null",
+                                        "tidings-test"));
 }
 
 /* ---- Scrolling ---- */
@@ -1299,7 +1001,7 @@ scroll (Fixture *fixture,
   ScrollResult result = { 0 };
 
   tidings_article_view_scroll_async (fixture->view, pages, NULL, scrolled, &result);
-  wait_for_flag (&result.done, "a scroll");
+  tidings_test_wait_for_flag (&result.done, "a scroll");
   g_assert_no_error (result.error);
   return result.at_end;
 }
@@ -1334,13 +1036,13 @@ test_scroll (Fixture       *fixture,
     }
   g_test_message ("%u pages to the end", steps);
   g_assert_cmpuint (steps, >, 2);
-  g_assert_true (js_bool (fixture, "window.scrollY > 0", "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture, "window.scrollY > 0", "tidings-test"));
 
   /* Half a page back, then back to the start. */
   g_assert_false (scroll (fixture, -0.5));
   while (!scroll (fixture, -1))
     g_assert_cmpuint (steps--, >, 0);
-  g_assert_true (js_bool (fixture, "window.scrollY === 0", "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture, "window.scrollY === 0", "tidings-test"));
 
   /* Isolated-world scripts run with page scripts off. */
   g_assert_false (webkit_settings_get_enable_javascript_markup (
@@ -1420,7 +1122,7 @@ wait_for_no_selection (Fixture *fixture,
 
   for (guint waited = 0; *selection != '\0' && waited < ms; waited += 50)
     {
-      wait_ms (50);
+      tidings_test_wait_ms (50);
       g_free (selection);
       selection = page_selection (fixture);
     }
@@ -1463,13 +1165,15 @@ test_highlight_cleared (Fixture       *fixture,
 
   /* A selection the reader makes themselves is not theirs to lose to a
    * search that was never there: clearing without a search is a no-op. */
-  g_assert_true (js_bool (fixture,
-                          "const range = document.createRange ();\n"
-                          "range.selectNodeContents (document.querySelector ('.tidings-content p'));\n"
-                          "window.getSelection ().addRange (range);\n"
-                          "window.getSelection ().toString ().length > 0", "tidings-test"));
+  g_assert_true (tidings_test_js_bool (fixture,
+                                       "const range = document.createRange ();\n"
+                                       "range.selectNodeContents ("
+                                       "document.querySelector ('.tidings-content p'));\n"
+                                       "window.getSelection ().addRange (range);\n"
+                                       "window.getSelection ().toString ().length > 0",
+                                       "tidings-test"));
   tidings_article_view_set_highlight (fixture->view, NULL);
-  wait_ms (300);
+  tidings_test_wait_ms (300);
   selection = page_selection (fixture);
   g_assert_cmpstr (selection, !=, "");
   g_clear_pointer (&selection, g_free);
@@ -1558,7 +1262,7 @@ point_at (Fixture    *fixture,
     if (!xdotool (fixture, "mousemove", "--window", "WINDOW", x, y, NULL))
       return FALSE;
   }
-  wait_ms (150);
+  tidings_test_wait_ms (150);
   return TRUE;
 }
 
@@ -1611,9 +1315,9 @@ test_context_menu (Fixture       *fixture,
       xdotool (fixture, "click", "3", NULL);
       while (actions->len == seen)
         g_main_context_iteration (NULL, TRUE);
-      wait_ms (100);
+      tidings_test_wait_ms (100);
       xdotool (fixture, "key", "Escape", NULL);
-      wait_ms (100);
+      tidings_test_wait_ms (100);
     }
 
   for (guint i = 0; i < actions->len; i++)
@@ -1672,7 +1376,7 @@ render_view (Fixture *fixture)
   for (guint attempt = 0; attempt < 10; attempt++)
     {
       gtk_widget_queue_draw (widget);
-      wait_ms (700);
+      tidings_test_wait_ms (700);
 
       width = gtk_widget_get_width (widget);
       height = gtk_widget_get_height (widget);
@@ -1751,7 +1455,7 @@ test_dark (Fixture       *fixture,
   g_assert_cmpfloat (color.red, <, 0.2);
   /* A new web process takes a while for its first frame under Xvfb's
    * software GL; until then the window's own dark background shows. */
-  wait_ms (2500);
+  tidings_test_wait_ms (2500);
   save_screenshot (fixture, "article-view-dark");
 
   /* Switching needs no reload. */
@@ -1761,7 +1465,7 @@ test_dark (Fixture       *fixture,
   while (theme == NULL || strcmp (theme, "light") != 0)
     {
       g_free (theme);
-      wait_ms (20);
+      tidings_test_wait_ms (20);
       theme = js_string (fixture, "document.documentElement.className");
     }
   g_assert_cmpuint (fixture->n_started, ==, started);
@@ -1838,7 +1542,7 @@ test_font_size (Fixture       *fixture,
   size = body_font_size (fixture);
   for (guint waited = 0; strcmp (size, "24px") != 0 && waited < 3000; waited += 20)
     {
-      wait_ms (20);
+      tidings_test_wait_ms (20);
       g_free (size);
       size = body_font_size (fixture);
     }
@@ -1862,7 +1566,7 @@ test_font_size (Fixture       *fixture,
   size = body_font_size (fixture);
   for (guint waited = 0; strcmp (size, initial) != 0 && waited < 3000; waited += 20)
     {
-      wait_ms (20);
+      tidings_test_wait_ms (20);
       g_free (size);
       size = body_font_size (fixture);
     }
@@ -1926,7 +1630,7 @@ test_highlight_all (Fixture       *fixture,
   /* As the window does it: the search first, then the article. */
   tidings_article_view_set_highlight (fixture->view, "needle");
   tidings_article_view_show (fixture->view, article, "Feed");
-  fixture_attach_web_view (fixture);
+  tidings_test_web_fixture_attach (fixture);
   finder = webkit_web_view_get_find_controller (fixture->web_view);
   g_signal_connect (finder, "found-text", G_CALLBACK (on_found_text), &found);
   g_signal_connect (finder, "failed-to-find-text", G_CALLBACK (on_not_found), &failed);
@@ -1948,28 +1652,11 @@ test_highlight_all (Fixture       *fixture,
   g_clear_object (&texture);
 
   tidings_article_view_set_highlight (fixture->view, NULL);
-  wait_ms (300);
+  tidings_test_wait_ms (300);
   texture = render_view (fixture);
   tidings_test_save_texture (texture, "article-view-search-closed");
   for (guint i = 0; i < 3; i++)
     g_assert_cmpuint (count_marked (fixture, texture, ".tidings-content p", i), ==, 0);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-
-  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* Pointing at a link shows where it really goes. */
@@ -1985,9 +1672,10 @@ test_link_hover (Fixture       *fixture,
       g_test_skip ("No xdotool or not on X11");
       return;
     }
-  while (!js_bool (fixture, "document.querySelector ('.tidings-content a').matches (':hover')",
-                   "tidings-test"))
-    wait_ms (20);
+  while (!tidings_test_js_bool (fixture,
+                                "document.querySelector ('.tidings-content a').matches (':hover')",
+                                "tidings-test"))
+    tidings_test_wait_ms (20);
   save_screenshot (fixture, "article-view-link-hover");
 }
 
@@ -2001,58 +1689,16 @@ main (int   argc,
   g_autofree char *home = NULL;
   int status;
 
-  /* Private cache, config and data homes (the content filter is compiled
-   * into the cache); not G_TEST_OPTION_ISOLATE_DIRS, which would hide the
-   * system's icons and schemas too. */
   g_test_init (&argc, &argv, NULL);
-
-  /* g_test_init() has made warnings fatal here; WebKit's own processes,
-   * which inherit the environment, must not die of a warning about a
-   * missing GStreamer plugin on the test machine. */
-  if (g_getenv ("G_DEBUG") != NULL)
-    {
-      g_auto(GStrv) flags = g_strsplit (g_getenv ("G_DEBUG"), ",", -1);
-      g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
-      g_auto(GStrv) joined = NULL;
-      g_autofree char *value = NULL;
-
-      for (guint i = 0; flags[i] != NULL; i++)
-        if (!g_str_has_prefix (flags[i], "fatal-"))
-          g_strv_builder_add (kept, flags[i]);
-      joined = g_strv_builder_end (kept);
-      value = g_strjoinv (",", joined);
-      g_setenv ("G_DEBUG", value, TRUE);
-    }
-  home = g_dir_make_tmp ("tidings-article-view-XXXXXX", NULL);
-  g_assert_nonnull (home);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const vars[] = { "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME" };
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i], dir, TRUE);
-    }
-  /* Under Xvfb, WebKit's compositor thread runs on Mesa's software
-   * rasteriser, which crashes the web process now and then (segfaults in
-   * swrast_dri.so); pages drawn without compositing look the same. */
-  g_setenv ("WEBKIT_DISABLE_COMPOSITING_MODE", "1", TRUE);
-  /* Mesa's shader cache would follow into the private cache, which goes
-   * away while WebKit's processes may still be writing to it. */
-  g_setenv ("MESA_SHADER_CACHE_DISABLE", "true", TRUE);
-  gtk_init ();
-  adw_init ();
-
-  /* Counts every script dialog, before any handler can swallow it. */
-  g_type_class_unref (g_type_class_ref (WEBKIT_TYPE_WEB_VIEW));
-  g_signal_add_emission_hook (g_signal_lookup ("script-dialog", WEBKIT_TYPE_WEB_VIEW), 0,
-                              dialog_hook, NULL, NULL);
+  home = tidings_test_web_init ("tidings-article-view-XXXXXX");
+  tidings_test_count_script_dialogs (&n_dialogs);
 
 #define ADD(path, func, data) \
   g_test_add ("/article-view/" path, Fixture, data, fixture_setup, func, fixture_teardown)
 
   ADD ("lazy", test_lazy_web_view, NULL);
   ADD ("render", test_render, NULL);
+  ADD ("render-twice", test_render_twice, NULL);
   ADD ("render-text", test_render_text, NULL);
   ADD ("base", test_base, NULL);
   ADD ("links", test_links, NULL);
@@ -2075,6 +1721,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  remove_tree (home);
+  tidings_test_remove_tree (home);
   return status;
 }

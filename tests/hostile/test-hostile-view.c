@@ -49,151 +49,12 @@
 #include "tidings-parser.h"
 #include "tidings-store.h"
 #include "tidings-ui-test-utils.h"
-
-/* A generous hang guard for one page or script, not a speed assertion. */
-#define WAIT_MS 20000
+#include "tidings-web-test-utils.h"
 
 /* How long a page is given, after it loaded and was clicked through, for
  * timers, refreshes and requests to come through. */
 #define SETTLE_MS 200
 #define SETTLE_REFRESH_MS 1300
-
-/* ---- The canary ---- */
-
-typedef struct
-{
-  SoupServer *server;
-  char       *base;      /* "http://127.0.0.1:PORT" */
-  char       *host;      /* "127.0.0.1:PORT" */
-  guint       started;   /* requests begun, read or not */
-  GPtrArray  *paths;     /* "METHOD /path" of the requests read */
-  GBytes     *png;
-} Canary;
-
-static void
-canary_handler (SoupServer        *server,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
-{
-  Canary *canary = user_data;
-
-  /* Images are served, so that an image that does load shows; anything else
-   * is simply not there. */
-  if (g_str_has_prefix (path, "/img/"))
-    {
-      soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
-                                        g_bytes_get_data (canary->png, NULL),
-                                        g_bytes_get_size (canary->png));
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-    }
-  else
-    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-}
-
-static void
-canary_request_started (SoupServer        *server,
-                        SoupServerMessage *msg,
-                        Canary            *canary)
-{
-  canary->started++;
-}
-
-static void
-canary_request_read (SoupServer        *server,
-                     SoupServerMessage *msg,
-                     Canary            *canary)
-{
-  GUri *uri = soup_server_message_get_uri (msg);
-  const char *accept = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "Accept");
-
-  /* What WebKit asks for says what it meant to load: "image/..." first for
-   * images (an <img> with a garbled address too), never for a script's
-   * fetch or a navigation. */
-  g_ptr_array_add (canary->paths, g_strdup_printf ("%s %s [%s]",
-                                                   soup_server_message_get_method (msg),
-                                                   uri != NULL ? g_uri_get_path (uri) : "?",
-                                                   accept != NULL ? accept : ""));
-}
-
-static GBytes *
-make_png (void)
-{
-  /* 48×32 of a green that shows in the screenshot. */
-  const int width = 48, height = 32;
-  g_autofree guchar *pixels = g_malloc (width * height * 4);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-
-  for (int i = 0; i < width * height; i++)
-    {
-      pixels[i * 4 + 0] = 0x26;
-      pixels[i * 4 + 1] = 0xa2;
-      pixels[i * 4 + 2] = 0x69;
-      pixels[i * 4 + 3] = 0xff;
-    }
-  bytes = g_bytes_new (pixels, width * height * 4);
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
-  return gdk_texture_save_to_png_bytes (texture);
-}
-
-static Canary *
-canary_new (void)
-{
-  Canary *canary = g_new0 (Canary, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  GSList *uris;
-
-  canary->paths = g_ptr_array_new_with_free_func (g_free);
-  canary->png = make_png ();
-  canary->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (canary->server, NULL, canary_handler, canary, NULL);
-  g_signal_connect (canary->server, "request-started", G_CALLBACK (canary_request_started), canary);
-  g_signal_connect (canary->server, "request-read", G_CALLBACK (canary_request_read), canary);
-
-  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  soup_server_listen (canary->server, address, 0, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (canary->server);
-  g_assert_nonnull (uris);
-  canary->host = g_strdup_printf ("127.0.0.1:%d", g_uri_get_port (uris->data));
-  canary->base = g_strconcat ("http://", canary->host, NULL);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return canary;
-}
-
-static void
-canary_free (Canary *canary)
-{
-  soup_server_disconnect (canary->server);
-  g_object_unref (canary->server);
-  g_ptr_array_unref (canary->paths);
-  g_bytes_unref (canary->png);
-  g_free (canary->base);
-  g_free (canary->host);
-  g_free (canary);
-}
-
-static void
-canary_reset (Canary *canary)
-{
-  canary->started = 0;
-  g_ptr_array_set_size (canary->paths, 0);
-}
-
-static char *
-canary_describe (Canary *canary)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; i < canary->paths->len; i++)
-    g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", (char *) canary->paths->pdata[i]);
-  return g_strdup (out->str);
-}
 
 /* ---- Navigations, as WebKit asks the view about them ---- */
 
@@ -238,34 +99,16 @@ decide_policy_hook (GSignalInvocationHint *hint,
 
 static guint n_dialogs;   /* script dialogs asked for, in any view */
 
-static gboolean
-dialog_hook (GSignalInvocationHint *hint,
-             guint                  n_params,
-             const GValue          *params,
-             gpointer               user_data)
-{
-  n_dialogs++;
-  return TRUE;
-}
-
-/* ---- The fixture: a store, a window holding the view, the canary ---- */
+/* ---- The fixture: a store, and the shared window holding the view ---- */
 
 typedef struct
 {
+  TidingsTestWebFixture web;             /* the window, the view, the canary */
+
   char               *store_dir;
   TidingsStore       *store;
   guint               n_documents;
   guint               number;            /* of the vector shown */
-
-  GtkWindow          *window;
-  TidingsArticleView *view;
-  WebKitWebView      *web_view;
-  Canary             *canary;
-
-  guint               n_finished;
-  guint               n_started;
-  guint               n_crashes;
-  GPtrArray          *opened;            /* open-uri */
 
   /* Counts for the closing message. */
   guint               n_pages;
@@ -274,113 +117,31 @@ typedef struct
 } Fixture;
 
 static void
-on_open_uri (TidingsArticleView *view,
-             const char         *uri,
-             Fixture            *fixture)
-{
-  g_ptr_array_add (fixture->opened, g_strdup (uri));
-}
-
-static void
-on_load_changed (WebKitWebView   *web_view,
-                 WebKitLoadEvent  event,
-                 Fixture         *fixture)
-{
-  if (event == WEBKIT_LOAD_STARTED)
-    fixture->n_started++;
-  else if (event == WEBKIT_LOAD_FINISHED)
-    fixture->n_finished++;
-}
-
-static void
-on_web_process_terminated (WebKitWebView                     *web_view,
-                           WebKitWebProcessTerminationReason  reason,
-                           Fixture                           *fixture)
-{
-  g_test_message ("The web process ended (reason %d)", reason);
-  fixture->n_crashes++;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_ms (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-fixture_attach_web_view (Fixture *fixture)
-{
-  g_autoptr(WebKitNetworkProxySettings) proxy = NULL;
-  WebKitNetworkSession *session;
-
-  if (fixture->web_view != NULL)
-    return;
-
-  fixture->web_view = WEBKIT_WEB_VIEW (_tidings_article_view_get_web_view (fixture->view));
-  g_assert_nonnull (fixture->web_view);
-  g_signal_connect (fixture->web_view, "load-changed", G_CALLBACK (on_load_changed), fixture);
-  g_signal_connect (fixture->web_view, "web-process-terminated",
-                    G_CALLBACK (on_web_process_terminated), fixture);
-
-  /* Whatever host a vector names, its requests come to the canary. */
-  proxy = webkit_network_proxy_settings_new (fixture->canary->base, NULL);
-  session = webkit_web_view_get_network_session (fixture->web_view);
-  webkit_network_session_set_proxy_settings (session, WEBKIT_NETWORK_PROXY_MODE_CUSTOM, proxy);
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  fixture->canary = canary_new ();
-  fixture->opened = g_ptr_array_new_with_free_func (g_free);
+  /* Paths under /img/ are served: a 48×32 green that shows in the
+   * screenshot. */
+  tidings_test_web_fixture_setup (&fixture->web, canary_new ("/img/*", 48, 32, 0x26a269),
+                                  800, 640);
 
   fixture->store_dir = g_dir_make_tmp ("tidings-hostile-view-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (fixture->store_dir, "tidings.db", NULL);
   fixture->store = tidings_store_open (path, &error);
   g_assert_no_error (error);
-
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 800, 640);
-  fixture->view = TIDINGS_ARTICLE_VIEW (tidings_article_view_new ());
-  _tidings_article_view_set_launch_disabled (fixture->view, TRUE);
-  g_signal_connect (fixture->view, "open-uri", G_CALLBACK (on_open_uri), fixture);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->view));
-  gtk_window_present (fixture->window);
-
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                      ADW_COLOR_SCHEME_FORCE_LIGHT);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GtkWidget) view = g_object_ref (GTK_WIDGET (fixture->view));
   g_autofree char *path = g_build_filename (fixture->store_dir, "tidings.db", NULL);
 
-  gtk_window_destroy (fixture->window);
-  fixture->web_view = NULL;
-  g_assert_finalize_object (g_steal_pointer (&view));
-  canary_free (fixture->canary);
-  g_ptr_array_unref (fixture->opened);
+  tidings_test_web_fixture_teardown (&fixture->web);
 
   g_assert_finalize_object (g_steal_pointer (&fixture->store));
   for (guint i = 0; i < 3; i++)
@@ -409,7 +170,7 @@ store_document (Fixture     *fixture,
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(TidingsSubscription) subscription = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *base = g_strdup_printf ("%s/feed/%u", fixture->canary->base,
+  g_autofree char *base = g_strdup_printf ("%s/feed/%u", fixture->web.canary->base,
                                            ++fixture->n_documents);
   GPtrArray *articles = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_article_free);
   TidingsArticleQuery query = { TIDINGS_SCOPE_SUBSCRIPTION, 0, FALSE, TRUE, NULL };
@@ -452,68 +213,6 @@ store_document (Fixture     *fixture,
 }
 
 /* ---- JavaScript ---- */
-
-typedef struct
-{
-  gboolean  done;
-  JSCValue *value;
-  GError   *error;
-} JsResult;
-
-static void
-js_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  JsResult *js = user_data;
-
-  js->value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result,
-                                                          &js->error);
-  js->done = TRUE;
-}
-
-/* Runs @script in @world (NULL: the page's own); NULL when the web process
- * ended meanwhile. */
-static JSCValue *
-run_js (Fixture    *fixture,
-        const char *script,
-        const char *world)
-{
-  JsResult js = { 0 };
-  guint crashes = fixture->n_crashes;
-  gboolean timed_out = FALSE;
-  guint id;
-
-  webkit_web_view_evaluate_javascript (fixture->web_view, script, -1, world, NULL, NULL,
-                                       js_done, &js);
-  id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
-  while (!js.done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Timed out running %s", script);
-  g_source_remove (id);
-
-  if (js.error != NULL && fixture->n_crashes != crashes)
-    {
-      g_clear_error (&js.error);
-      return NULL;
-    }
-  g_assert_no_error (js.error);
-  g_assert_nonnull (js.value);
-  return js.value;
-}
-
-/* The value of @script in Tidings' test world, as a string; NULL when the
- * web process ended. */
-static char *
-js_string (Fixture    *fixture,
-           const char *script,
-           const char *world)
-{
-  g_autoptr(JSCValue) value = run_js (fixture, script, world);
-
-  return value != NULL ? jsc_value_to_string (value) : NULL;
-}
 
 /* Points at, focuses and clicks every element of the content, as a reader
  * might (links are vetted by the view, not followed). */
@@ -642,20 +341,20 @@ static void
 set_load_images (Fixture  *fixture,
                  gboolean  load_images)
 {
-  guint finished = fixture->n_finished;
-  guint crashes = fixture->n_crashes;
+  guint finished = fixture->web.n_finished;
+  guint crashes = fixture->web.n_crashes;
   gboolean timed_out = FALSE;
   guint id;
 
-  if (tidings_article_view_get_load_images (fixture->view) == load_images)
+  if (tidings_article_view_get_load_images (fixture->web.view) == load_images)
     return;
-  tidings_article_view_set_load_images (fixture->view, load_images);
-  if (fixture->web_view == NULL || tidings_article_view_get_article_id (fixture->view) == 0)
+  tidings_article_view_set_load_images (fixture->web.view, load_images);
+  if (fixture->web.web_view == NULL || tidings_article_view_get_article_id (fixture->web.view) == 0)
     return;
 
-  id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
-  while ((fixture->n_finished == finished || webkit_web_view_is_loading (fixture->web_view))
-         && fixture->n_crashes == crashes && !timed_out)
+  id = g_timeout_add (TIDINGS_TEST_WAIT_MS, tidings_test_timeout_cb, &timed_out);
+  while ((fixture->web.n_finished == finished || webkit_web_view_is_loading (fixture->web.web_view))
+         && fixture->web.n_crashes == crashes && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (timed_out)
     g_error ("Timed out showing the article again with remote images %s",
@@ -675,9 +374,9 @@ check_page_once (Fixture              *fixture,
 {
   const char *what = mode_names[mode];
   const char *html = article->item->content_html != NULL ? article->item->content_html : "";
-  guint crashes = fixture->n_crashes;
+  guint crashes = fixture->web.n_crashes;
   guint dialogs = n_dialogs;
-  guint opened = fixture->opened->len;
+  guint opened = fixture->web.opened->len;
   guint started;
   guint finished;
   guint first_navigation;
@@ -690,57 +389,50 @@ check_page_once (Fixture              *fixture,
   gboolean own_load_seen = FALSE;
 
   set_load_images (fixture, mode == MODE_STORED_IMAGES_ON);
-  canary_reset (fixture->canary);
+  canary_reset (fixture->web.canary);
   g_array_set_size (navigations, 0);
-  started = fixture->n_started;
-  finished = fixture->n_finished;
+  started = fixture->web.n_started;
+  finished = fixture->web.n_finished;
 
-  tidings_article_view_show (fixture->view, article, feed_title);
-  fixture_attach_web_view (fixture);
+  tidings_article_view_show (fixture->web.view, article, feed_title);
+  tidings_test_web_fixture_attach (&fixture->web);
 
   /* Loaded, with its title through, under a hang guard. */
-  while (fixture->n_finished == finished || webkit_web_view_is_loading (fixture->web_view)
-         || webkit_web_view_get_title (fixture->web_view) == NULL)
+  if (!tidings_test_web_fixture_wait_for_page (&fixture->web, finished, &crashes))
     {
-      gboolean timed_out = FALSE;
-      guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
-
-      g_main_context_iteration (NULL, TRUE);
-      if (timed_out)
-        g_error ("%s (%s): the page did not load (%u finished, %s, title %s):\n%s", label, what,
-                 fixture->n_finished - finished,
-                 webkit_web_view_is_loading (fixture->web_view) ? "loading" : "not loading",
-                 webkit_web_view_get_title (fixture->web_view), html);
-      g_source_remove (id);
-      if (fixture->n_crashes != crashes)
+      if (fixture->web.n_crashes != crashes)
         return FALSE;
+      g_error ("%s (%s): the page did not load (%u finished, %s, title %s):\n%s", label, what,
+               fixture->web.n_finished - finished,
+               webkit_web_view_is_loading (fixture->web.web_view) ? "loading" : "not loading",
+               webkit_web_view_get_title (fixture->web.web_view), html);
     }
-  if (fixture->n_started != started + 1)
+  if (fixture->web.n_started != started + 1)
     g_error ("%s (%s): %u loads started instead of one:\n%s", label, what,
-             fixture->n_started - started, html);
-  uri = g_strdup (webkit_web_view_get_uri (fixture->web_view));
+             fixture->web.n_started - started, html);
+  uri = g_strdup (webkit_web_view_get_uri (fixture->web.web_view));
   first_navigation = navigations->len;
 
-  clicked = js_string (fixture, click_everything, "tidings-test");
+  clicked = tidings_test_js_string (&fixture->web, click_everything, "tidings-test");
   if (clicked == NULL)
     return FALSE;
 
-  wait_ms (strstr (html, "refresh") != NULL || strstr (html, "REFRESH") != NULL
+  tidings_test_wait_ms (strstr (html, "refresh") != NULL || strstr (html, "REFRESH") != NULL
            ? SETTLE_REFRESH_MS : SETTLE_MS);
 
   /* Nothing ran: the title is the article's, no flag, no dialog. */
-  title = js_string (fixture, "document.title", "tidings-test");
-  flag = js_string (fixture, "typeof top.tidingsPwned", NULL);
-  cookie = js_string (fixture, "document.cookie", "tidings-test");
-  if (title == NULL || flag == NULL || cookie == NULL || fixture->n_crashes != crashes)
+  title = tidings_test_js_string (&fixture->web, "document.title", "tidings-test");
+  flag = tidings_test_js_string (&fixture->web, "typeof top.tidingsPwned", NULL);
+  cookie = tidings_test_js_string (&fixture->web, "document.cookie", "tidings-test");
+  if (title == NULL || flag == NULL || cookie == NULL || fixture->web.n_crashes != crashes)
     return FALSE;
   if (article->item->title != NULL && g_strcmp0 (title, article->item->title) != 0)
     g_error ("%s (%s): the title became \"%s\" (not \"%s\"): a script ran:\n%s", label, what,
              title, article->item->title, html);
-  if (g_str_has_prefix (title, "PWNED") || g_strcmp0 (webkit_web_view_get_title (fixture->web_view),
-                                                      title) != 0)
+  if (g_str_has_prefix (title, "PWNED")
+      || g_strcmp0 (webkit_web_view_get_title (fixture->web.web_view), title) != 0)
     g_error ("%s (%s): the title became \"%s\": a script ran:\n%s", label, what,
-             webkit_web_view_get_title (fixture->web_view), html);
+             webkit_web_view_get_title (fixture->web.web_view), html);
   if (strcmp (flag, "undefined") != 0)
     g_error ("%s (%s): a script set its flag:\n%s", label, what, html);
   if (n_dialogs != dialogs)
@@ -750,11 +442,11 @@ check_page_once (Fixture              *fixture,
 
   /* Nothing navigated: no other load, the same address, and nothing but our
    * own page and the reader's clicks ever asked to go anywhere. */
-  if (fixture->n_started != started + 1 || webkit_web_view_is_loading (fixture->web_view))
+  if (fixture->web.n_started != started + 1 || webkit_web_view_is_loading (fixture->web.web_view))
     g_error ("%s (%s): the page navigated:\n%s", label, what, html);
-  if (!same_document (webkit_web_view_get_uri (fixture->web_view), uri))
+  if (!same_document (webkit_web_view_get_uri (fixture->web.web_view), uri))
     g_error ("%s (%s): the page went from %s to %s:\n%s", label, what, uri,
-             webkit_web_view_get_uri (fixture->web_view), html);
+             webkit_web_view_get_uri (fixture->web.web_view), html);
   if (!has_scheme (uri, "http") && g_strcmp0 (uri, "about:blank") != 0)
     g_error ("%s (%s): the page is at %s:\n%s", label, what, uri, html);
   for (guint i = 0; i < navigations->len; i++)
@@ -791,28 +483,28 @@ check_page_once (Fixture              *fixture,
    * asked for as images: addresses this vector names as images (/img/N-...,
    * also inside one it garbled) or relative ones, resolved against the
    * feed's address (/feed/...). */
-  for (guint i = 0; i < fixture->canary->paths->len; i++)
+  for (guint i = 0; i < fixture->web.canary->paths->len; i++)
     {
-      const char *request = fixture->canary->paths->pdata[i];
+      const char *request = fixture->web.canary->paths->pdata[i];
 
       if (mode == MODE_STORED_IMAGES_ON && strstr (request, " [image/") != NULL
           && (g_str_has_prefix (request, "GET /feed/") || strstr (request, image_path) != NULL))
         fixture->n_image_requests++;
       else
         {
-          g_autofree char *seen = canary_describe (fixture->canary);
+          g_autofree char *seen = canary_describe (fixture->web.canary);
 
           g_error ("%s (%s): the canary heard %s:\n%s", label, what, seen, html);
         }
     }
-  if (mode != MODE_STORED_IMAGES_ON && fixture->canary->started != 0)
+  if (mode != MODE_STORED_IMAGES_ON && fixture->web.canary->started != 0)
     g_error ("%s (%s): %u requests began at the canary:\n%s", label, what,
-             fixture->canary->started, html);
+             fixture->web.canary->started, html);
 
   /* Only http(s) and mailto ever went out, and only on a click. */
-  for (guint i = opened; i < fixture->opened->len; i++)
+  for (guint i = opened; i < fixture->web.opened->len; i++)
     {
-      const char *target = fixture->opened->pdata[i];
+      const char *target = fixture->web.opened->pdata[i];
 
       if (!has_scheme (target, "http") && !has_scheme (target, "https")
           && !has_scheme (target, "mailto"))
@@ -822,7 +514,8 @@ check_page_once (Fixture              *fixture,
   /* What the sanitiser left: nothing that runs, loads or navigates. */
   if (mode != MODE_RAW)
     {
-      g_autofree char *findings = js_string (fixture, audit_page, "tidings-test");
+      g_autofree char *findings = tidings_test_js_string (&fixture->web, audit_page,
+                                                          "tidings-test");
 
       if (findings == NULL)
         return FALSE;
@@ -847,7 +540,7 @@ check_page (Fixture              *fixture,
   /* A web process that ends on its own (WebKit's media code without all of
    * GStreamer's plugins does, here) is tried once more in a fresh one. */
   g_test_message ("%s (%s): the web process ended; trying again", label, mode_names[mode]);
-  wait_ms (500);
+  tidings_test_wait_ms (500);
   if (!check_page_once (fixture, label, article, feed_title, mode))
     g_error ("%s (%s): the web process ended twice", label, mode_names[mode]);
 }
@@ -1413,10 +1106,10 @@ test_content_vectors (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (vectors); i++)
     {
       guint number = i + 1;
-      g_autofree char *html = expand (vectors[i], number, fixture->canary);
+      g_autofree char *html = expand (vectors[i], number, fixture->web.canary);
       g_autofree char *label = g_strdup_printf ("vector %u", number);
       Metadata meta = { .content_html = vectors[i] };
-      g_autofree char *document = json_feed (&meta, number, fixture->canary);
+      g_autofree char *document = json_feed (&meta, number, fixture->web.canary);
 
       fixture->number = number;
       check_document (fixture, label, document, html, TRUE);
@@ -1441,10 +1134,10 @@ test_event_handlers (Fixture       *fixture,
         "<p tabindex=0 %s=\"" PWN "\">%s</p>"
         "<details open %s=\"" PWN "\"><summary>s</summary>d</details>",
         handlers[i], handlers[i], handlers[i], handlers[i], handlers[i]);
-      g_autofree char *html = expand (vector, number, fixture->canary);
+      g_autofree char *html = expand (vector, number, fixture->web.canary);
       g_autofree char *label = g_strdup_printf ("event handler %s (%u)", handlers[i], number);
       Metadata meta = { .content_html = vector };
-      g_autofree char *document = json_feed (&meta, number, fixture->canary);
+      g_autofree char *document = json_feed (&meta, number, fixture->web.canary);
 
       fixture->number = number;
       check_document (fixture, label, document, html, TRUE);
@@ -1462,7 +1155,7 @@ test_metadata_vectors (Fixture       *fixture,
     {
       guint number = 1000 + i;
       g_autofree char *label = g_strdup_printf ("metadata vector %u", number);
-      g_autofree char *document = json_feed (&metadata[i], number, fixture->canary);
+      g_autofree char *document = json_feed (&metadata[i], number, fixture->web.canary);
 
       fixture->number = number;
       check_document (fixture, label, document, NULL, TRUE);
@@ -1480,7 +1173,7 @@ test_document_vectors (Fixture       *fixture,
     {
       guint number = 2000 + i;
       g_autofree char *label = g_strdup_printf ("document vector %u", number);
-      g_autofree char *document = expand (documents[i], number, fixture->canary);
+      g_autofree char *document = expand (documents[i], number, fixture->web.canary);
 
       fixture->number = number;
       check_document (fixture, label, document, NULL, TRUE);
@@ -1498,28 +1191,17 @@ test_corpus (Fixture       *fixture,
              gconstpointer  data)
 {
   static const char * const prefixes[] = { "entry_", "item_", "feed_title_", "blogger_",
-                                           "large_", "xml_" };
-  const char *root = g_getenv ("TIDINGS_SOURCE_ROOT");
+                                           "large_", "xml_", NULL };
   g_autofree char *dir_path = NULL;
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = tidings_test_sanitize_corpus (prefixes, &dir_path);
   guint n_files = 0;
   guint n_articles = 0;
 
-  dir_path = g_build_filename (root != NULL ? root : ".", "..", "shared", "corpora", "feedparser",
-                               "tests", "wellformed", "sanitize", NULL);
-  dir = g_dir_open (dir_path, 0, NULL);
-  if (dir == NULL)
+  if (names == NULL)
     {
       g_test_skip ("The feedparser corpus is not beside the checkout");
       return;
     }
-
-  for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
-    for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
-      if (g_str_has_prefix (name, prefixes[i]) && g_str_has_suffix (name, ".xml"))
-        g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -1566,7 +1248,7 @@ test_controls (Fixture       *fixture,
                gconstpointer  data)
 {
   Metadata meta = { .content_html = "<p><img src=\"@IMG@control.png\" alt=\"control\"></p>" };
-  g_autofree char *document = json_feed (&meta, 1, fixture->canary);
+  g_autofree char *document = json_feed (&meta, 1, fixture->web.canary);
   g_autofree char *feed_title = NULL;
   g_autoptr(GPtrArray) articles = store_document (fixture, document, strlen (document),
                                                   &feed_title);
@@ -1584,14 +1266,14 @@ test_controls (Fixture       *fixture,
   check_page (fixture, "control", article, feed_title, MODE_STORED_IMAGES_ON);
   g_assert_cmpuint (fixture->n_image_requests, ==, 1);
 
-  script = expand (PWN "; true", 1, fixture->canary);
-  value = run_js (fixture, script, NULL);
+  script = expand (PWN "; true", 1, fixture->web.canary);
+  value = tidings_test_run_js (&fixture->web, script, NULL);
   g_assert_nonnull (value);
-  flag = js_string (fixture, "typeof top.tidingsPwned", NULL);
+  flag = tidings_test_js_string (&fixture->web, "typeof top.tidingsPwned", NULL);
   g_assert_cmpstr (flag, ==, "number");
   g_assert_cmpuint (n_dialogs, ==, dialogs + 1);
   /* The script's navigation is refused, but it was asked for. */
-  while (g_strcmp0 (webkit_web_view_get_title (fixture->web_view), "PWNED-1") != 0)
+  while (g_strcmp0 (webkit_web_view_get_title (fixture->web.web_view), "PWNED-1") != 0)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (navigations->len, >, 0);
 
@@ -1599,12 +1281,13 @@ test_controls (Fixture       *fixture,
   g_clear_pointer (&value, g_object_unref);
   /* (Made through the DOM: WebKit's parser, with JavaScript markup off,
    * would drop the handler itself.) */
-  value = run_js (fixture, "const a = document.createElement ('a');\n"
-                           "a.setAttribute ('href', 'javascript:x');\n"
-                           "a.setAttribute ('onclick', 'x');\n"
-                           "document.querySelector ('.tidings-content').append (a); true",
-                  "tidings-test");
-  findings = js_string (fixture, audit_page, "tidings-test");
+  value = tidings_test_run_js (&fixture->web,
+                               "const a = document.createElement ('a');\n"
+                               "a.setAttribute ('href', 'javascript:x');\n"
+                               "a.setAttribute ('onclick', 'x');\n"
+                               "document.querySelector ('.tidings-content').append (a); true",
+                               "tidings-test");
+  findings = tidings_test_js_string (&fixture->web, audit_page, "tidings-test");
   g_assert_nonnull (strstr (findings, "a[onclick]"));
   g_assert_nonnull (strstr (findings, "a[href=javascript:x]"));
 }
@@ -1629,11 +1312,11 @@ test_screenshot (Fixture       *fixture,
                     "<a href=\"@C@/ok\">a fine one</a>.</p><iframe src=\"@NO@frame\"></iframe>"
                     "<p style=\"color:red\">After.</p>",
   };
-  g_autofree char *document = json_feed (&meta, 1, fixture->canary);
+  g_autofree char *document = json_feed (&meta, 1, fixture->web.canary);
   g_autofree char *feed_title = NULL;
   g_autoptr(GPtrArray) articles = store_document (fixture, document, strlen (document),
                                                   &feed_title);
-  GtkWidget *widget = GTK_WIDGET (fixture->view);
+  GtkWidget *widget = GTK_WIDGET (fixture->web.view);
   g_autoptr(GdkTexture) texture = NULL;
 
   g_assert_cmpuint (articles->len, ==, 1);
@@ -1644,41 +1327,25 @@ test_screenshot (Fixture       *fixture,
   for (guint attempt = 0; attempt < 5; attempt++)
     {
       GtkSnapshot *snapshot;
+      GskRenderer *renderer;
       g_autoptr(GskRenderNode) node = NULL;
 
       gtk_widget_queue_draw (widget);
-      wait_ms (500);
+      tidings_test_wait_ms (500);
       snapshot = gtk_snapshot_new ();
       GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
       node = gtk_snapshot_free_to_node (snapshot);
       if (node == NULL)
         continue;
       g_clear_object (&texture);
-      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fixture->window)),
-                                             node,
+      renderer = gtk_native_get_renderer (GTK_NATIVE (fixture->web.window));
+      texture = gsk_renderer_render_texture (renderer, node,
                                              &GRAPHENE_RECT_INIT (0, 0,
                                                                   gtk_widget_get_width (widget),
                                                                   gtk_widget_get_height (widget)));
     }
   g_assert_nonnull (texture);
   tidings_test_save_texture (texture, "hostile-view");
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-
-  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 int
@@ -1689,50 +1356,13 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-
-  /* WebKit's own processes inherit the environment and must not die of a
-   * warning about a GStreamer plugin missing on the test machine. */
-  if (g_getenv ("G_DEBUG") != NULL)
-    {
-      g_auto(GStrv) flags = g_strsplit (g_getenv ("G_DEBUG"), ",", -1);
-      g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
-      g_auto(GStrv) joined = NULL;
-      g_autofree char *value = NULL;
-
-      for (guint i = 0; flags[i] != NULL; i++)
-        if (!g_str_has_prefix (flags[i], "fatal-"))
-          g_strv_builder_add (kept, flags[i]);
-      joined = g_strv_builder_end (kept);
-      value = g_strjoinv (",", joined);
-      g_setenv ("G_DEBUG", value, TRUE);
-    }
-
-  /* Private cache, config and data homes (the content filter is compiled
-   * into the cache). */
-  home = g_dir_make_tmp ("tidings-hostile-view-home-XXXXXX", NULL);
-  g_assert_nonnull (home);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const vars[] = { "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME" };
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i], dir, TRUE);
-    }
-  /* Mesa's software rasteriser under Xvfb crashes WebKit's compositor now
-   * and then; pages drawn without compositing look the same. */
-  g_setenv ("WEBKIT_DISABLE_COMPOSITING_MODE", "1", TRUE);
-  g_setenv ("MESA_SHADER_CACHE_DISABLE", "true", TRUE);
-  gtk_init ();
-  adw_init ();
+  home = tidings_test_web_init ("tidings-hostile-view-home-XXXXXX");
 
   /* Every script dialog and every navigation WebKit considers, before any
    * handler can answer it. */
   navigations = g_array_new (FALSE, TRUE, sizeof (Navigation));
   g_array_set_clear_func (navigations, (GDestroyNotify) navigation_clear);
-  g_type_class_unref (g_type_class_ref (WEBKIT_TYPE_WEB_VIEW));
-  g_signal_add_emission_hook (g_signal_lookup ("script-dialog", WEBKIT_TYPE_WEB_VIEW), 0,
-                              dialog_hook, NULL, NULL);
+  tidings_test_count_script_dialogs (&n_dialogs);
   g_signal_add_emission_hook (g_signal_lookup ("decide-policy", WEBKIT_TYPE_WEB_VIEW), 0,
                               decide_policy_hook, NULL, NULL);
 
@@ -1751,6 +1381,6 @@ main (int   argc,
 
   status = g_test_run ();
   g_array_unref (navigations);
-  remove_tree (home);
+  tidings_test_remove_tree (home);
   return status;
 }
