@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Sourced by build-aux/run and build-aux/test: installs whatever Debian 12
+# Sourced by the build-aux scripts: installs whatever Debian 12
 # packages the build and the test suite need that are not installed yet.
 # The package list lives here and nowhere else.
 
@@ -48,6 +48,11 @@ tidings_packages=(
 tidings_fuzz_packages=(
   clang-14
   libclang-rt-14-dev
+)
+
+# The memcheck stage (build-aux/valgrind).
+tidings_valgrind_packages=(
+  valgrind
 )
 
 # Installs the packages above that are missing, plus any given as arguments.

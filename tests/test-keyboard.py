@@ -19,7 +19,9 @@ import time
 TIDINGS = os.environ.get("TIDINGS_BIN")
 FEED_SERVER = os.environ.get("TIDINGS_FEED_SERVER")
 BUILD_DIR = os.environ.get("G_TEST_BUILDDIR", ".")
-TIMEOUT = 30
+# A hang guard for each wait, not a speed limit: the sanitizer build
+# (build-aux/asan) takes most of a minute to show the window on a busy machine.
+TIMEOUT = 120
 
 results = []
 
@@ -285,7 +287,7 @@ def walk(home, app):
     # Ctrl+Q quits.
     app.key("ctrl+q")
     try:
-        code = app.proc.wait(timeout=20)
+        code = app.proc.wait(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         code = None
     check("Ctrl+Q quits", code == 0, code)

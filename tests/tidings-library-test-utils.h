@@ -162,11 +162,21 @@ library_sync (TidingsLibrary *library)
 static inline void
 library_close (TidingsLibrary *library)
 {
+  gpointer alive = library;
+  gint64 deadline;
+
   run_for (100);
   library_sync (library);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (library);
+  /* Gone once what it still had in flight (a look for other programs'
+   * changes, a backup) has come back: at once here, seconds later under
+   * valgrind. */
+  g_object_add_weak_pointer (G_OBJECT (library), &alive);
+  g_object_unref (library);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (alive != NULL && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_null (alive);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }

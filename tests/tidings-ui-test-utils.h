@@ -30,22 +30,51 @@ tidings_test_save_texture (GdkTexture *texture,
   g_test_message ("Screenshot: %s", path);
 }
 
-/* Renders @widget (usually a window) as it is drawn and saves it as NAME.png. */
+static inline gboolean
+tidings_test_screenshot_tick (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Renders @widget (usually a window) as it is drawn and saves it as NAME.png.
+ * A window that was just presented may not have been laid out or drawn yet
+ * (much later in a sanitized build): the main loop runs until it has, for
+ * at most half a minute. */
 static inline void
 tidings_test_save_screenshot (GtkWidget  *widget,
                               const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  int width = 0;
+  int height = 0;
 
+  for (;;)
+    {
+      gboolean ticked = FALSE;
+
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      if (gtk_widget_get_mapped (widget) && width > 0 && height > 0)
+        {
+          GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+          gdk_paintable_snapshot (paintable, snapshot, width, height);
+          node = gtk_snapshot_free_to_node (snapshot);
+          if (node != NULL)
+            break;
+        }
+      if (g_get_monotonic_time () > deadline)
+        break;
+      g_timeout_add (20, tidings_test_screenshot_tick, &ticked);
+      while (!ticked)
+        g_main_context_iteration (NULL, TRUE);
+    }
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));
