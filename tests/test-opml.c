@@ -240,6 +240,18 @@ test_feed_aliases (void)
   g_assert_cmpuint (opml->warnings->len, ==, 2);
 }
 
+/* Tabs and line breaks inside an address are left out, as a browser reads
+ * it (found by fuzz-opml: the address was checked without them and kept
+ * with them). */
+static void
+test_tabs_in_addresses (void)
+{
+  g_autoptr(TidingsOpml) opml = parse_fixture ("tabs-in-addresses.opml");
+
+  g_assert_cmpuint (opml->feeds->len, ==, 1);
+  assert_feed (opml, 0, "https://strasse.example/feed", "s", "http://a.example/", NULL, NULL);
+}
+
 static void
 test_duplicates (void)
 {
@@ -758,6 +770,7 @@ main (int   argc,
 
   g_test_add_func ("/opml/read/opml10-flat", test_opml10_flat);
   g_test_add_func ("/opml/read/opml20-nested", test_opml20_nested);
+  g_test_add_func ("/opml/read/tabs-in-addresses", test_tabs_in_addresses);
   g_test_add_func ("/opml/read/liferea", test_liferea);
   g_test_add_func ("/opml/read/newsboat", test_newsboat);
   g_test_add_func ("/opml/read/feed-aliases", test_feed_aliases);

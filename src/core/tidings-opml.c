@@ -342,6 +342,23 @@ add_section (Reader     *self,
   return section->title;
 }
 
+/* Takes the tabs and line breaks out of @url, in place, as browsers do
+ * with an address before reading it: GUri's relaxed parsing looks past
+ * them too, and the address kept must be the one that was checked. */
+static char *
+remove_tabs_and_newlines (char *url)
+{
+  char *out = url;
+
+  if (url == NULL)
+    return NULL;
+  for (const char *in = url; *in != '\0'; in++)
+    if (*in != '\t' && *in != '\n' && *in != '\r')
+      *out++ = *in;
+  *out = '\0';
+  return url;
+}
+
 static void
 add_feed (Reader         *self,
           Frame          *frame,
@@ -370,6 +387,7 @@ add_feed (Reader         *self,
       return;
     }
 
+  remove_tabs_and_newlines (url);
   if ((unaliased = unalias_feed_scheme (url)) != NULL)
     {
       g_free (url);
@@ -414,7 +432,7 @@ add_feed (Reader         *self,
                                         "program: Tidings never runs programs", shown));
     }
 
-  site_url = get_attribute (n_attributes, attributes, "htmlurl");
+  site_url = remove_tabs_and_newlines (get_attribute (n_attributes, attributes, "htmlurl"));
   if (site_url != NULL && !is_web_address (site_url))
     g_clear_pointer (&site_url, g_free);
 
