@@ -340,8 +340,8 @@ typedef struct
   guint       count;
   GHashTable *titles;   /* gint64 * -> GRefString */
   GPtrArray  *rows;     /* TidingsArticleRow */
-  /* Where the list's first article of before the change stands now, when
-   * it is past the first page (-1: not asked, or gone). */
+  /* Where the list's first article of before the change stands now (-1:
+   * not asked, or gone). */
   gint64      top_position;
 } Head;
 
@@ -421,14 +421,18 @@ read_head (TidingsStore  *store,
   if (head->rows == NULL)
     return NULL;
 
-  /* More new articles than a page came above the old first one (a refresh
-   * of many feeds): where it went tells whether they only came above. */
+  /* Where the old first article went tells whether the new ones only came
+   * above it: in the first page, or (more than a page of them, a refresh of
+   * many feeds) further down. */
   head->top_position = -1;
   if (read->top_id != 0)
     {
       for (guint i = 0; i < head->rows->len; i++)
         if (((TidingsArticleRow *) head->rows->pdata[i])->id == read->top_id)
-          return g_steal_pointer (&head);
+          {
+            head->top_position = i;
+            return g_steal_pointer (&head);
+          }
       if (!tidings_store_find_article_position (store, copy, read->top_id, &found, &position,
                                                 error))
         return NULL;
@@ -992,18 +996,14 @@ apply_update (TidingsArticleList *self,
   guint old_n = self->n_items;
   guint new_n = head->count;
   GPtrArray *rows = head->rows;
-  gint found = -1;
+  /* Read for self->top_id: an update is read only for a loaded list. */
+  gint found = head->top_position <= G_MAXINT ? (gint) head->top_position : -1;
 
   if (old_n == 0 || self->top_id == 0)
     {
       apply_reset (self, head);
       return;
     }
-  for (guint i = 0; i < rows->len && found < 0; i++)
-    if (((TidingsArticleRow *) rows->pdata[i])->id == self->top_id)
-      found = (gint) i;
-  if (found < 0 && head->top_position >= 0 && head->top_position <= G_MAXINT)
-    found = (gint) head->top_position;
 
   if (!self->query->oldest_first && found >= 0 && new_n == old_n + (guint) found)
     {
