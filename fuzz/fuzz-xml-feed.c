@@ -1,9 +1,11 @@
-/* fuzz-xml-feed.c: the whole --parse path on arbitrary bytes
+/* fuzz-xml-feed.c: the feed parser and writer on arbitrary bytes
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Detection, the input stage, the SAX2 feed parser (or JSON Feed), item
- * normalisation with the sanitiser, and the JSON Feed writer. The input is
+ * normalisation with the sanitiser, and the JSON Feed writer, single-threaded
+ * with a web address as base (a refresh's view; fuzz-parse.c takes the
+ * command line's, threads and a file's base). The input is
  * pushed in two pieces cut where its first byte says, so that chunk
  * boundaries are explored too. The output must be valid UTF-8.
  */

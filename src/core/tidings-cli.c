@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "tidings-discover.h"
 #include "tidings-feed-writer.h"
 #include "tidings-fetcher.h"
+#include "tidings-icons.h"
 #include "tidings-library.h"
 #include "tidings-opml-store.h"
 #include "tidings-parser.h"
@@ -27,21 +29,92 @@
 
 #define READ_SIZE (256 * 1024)
 
-typedef struct
+/* The part of `tidings --parse` between reading and printing, shared by
+ * the file and the web address forms (and by fuzz/fuzz-parse.c). */
+struct _TidingsCliConverter
 {
+  TidingsParser     *parser;
   TidingsFeedWriter *writer;
-  GError            *error;
-} ParseState;
+  /* The first item that could not be written; later items are dropped. */
+  GError            *write_error;
+};
 
 static void
 write_item (TidingsItem *item,
             gpointer     user_data)
 {
-  ParseState *state = user_data;
+  TidingsCliConverter *self = user_data;
 
-  if (state->error == NULL)
-    tidings_feed_writer_add_item (state->writer, item, &state->error);
+  if (self->write_error == NULL)
+    tidings_feed_writer_add_item (self->writer, item, &self->write_error);
   tidings_item_free (item);
+}
+
+TidingsCliConverter *
+tidings_cli_converter_new (const char    *base_url,
+                           GOutputStream *output)
+{
+  TidingsCliConverter *self;
+
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), NULL);
+
+  self = g_new0 (TidingsCliConverter, 1);
+  self->writer = tidings_feed_writer_new (output);
+  self->parser = tidings_parser_new (base_url, write_item, self);
+  tidings_parser_set_threads (self->parser, MIN (g_get_num_processors (), 4));
+  return self;
+}
+
+gboolean
+tidings_cli_converter_push (TidingsCliConverter  *self,
+                            const char           *data,
+                            gsize                 len,
+                            GError              **error)
+{
+  g_return_val_if_fail (self != NULL && self->parser != NULL, FALSE);
+
+  return tidings_parser_push (self->parser, data, len, error);
+}
+
+gboolean
+tidings_cli_converter_finish (TidingsCliConverter  *self,
+                              gboolean             *output_failed,
+                              GError              **error)
+{
+  g_autoptr(TidingsFeed) feed = NULL;
+
+  g_return_val_if_fail (self != NULL && self->parser != NULL, FALSE);
+  g_return_val_if_fail (output_failed != NULL, FALSE);
+
+  *output_failed = FALSE;
+  feed = tidings_parser_finish (self->parser, error);
+  /* Let the workers finish before the writer goes away. */
+  g_clear_pointer (&self->parser, tidings_parser_free);
+  if (feed == NULL)
+    return FALSE;
+
+  if (self->write_error == NULL)
+    tidings_feed_writer_finish (self->writer, feed, &self->write_error);
+  if (self->write_error != NULL)
+    {
+      *output_failed = TRUE;
+      g_propagate_error (error, g_steal_pointer (&self->write_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+tidings_cli_converter_free (TidingsCliConverter *self)
+{
+  if (self == NULL)
+    return;
+
+  /* The parser first: its workers may still hold items for the writer. */
+  g_clear_pointer (&self->parser, tidings_parser_free);
+  tidings_feed_writer_free (self->writer);
+  g_clear_error (&self->write_error);
+  g_free (self);
 }
 
 /* Iterates the default main context until *@done. */
@@ -57,38 +130,6 @@ is_web_address (const char *text)
 {
   return g_ascii_strncasecmp (text, "http://", 7) == 0
          || g_ascii_strncasecmp (text, "https://", 8) == 0;
-}
-
-/* Writes the parsed document as JSON Feed on stdout. @parser has been fed
- * the whole document already. */
-static int
-finish_parse (TidingsParser **parser,
-              ParseState     *state,
-              const char     *what)
-{
-  g_autoptr(TidingsFeed) feed = NULL;
-  g_autoptr(GError) error = NULL;
-
-  feed = tidings_parser_finish (*parser, &error);
-  /* Let the workers finish before the writer goes away. */
-  g_clear_pointer (parser, tidings_parser_free);
-
-  if (feed == NULL)
-    {
-      g_printerr ("tidings: %s: %s\n", what, error->message);
-      return EXIT_FAILURE;
-    }
-
-  if (state->error == NULL)
-    tidings_feed_writer_finish (state->writer, feed, &state->error);
-  if (state->error != NULL)
-    {
-      g_printerr ("tidings: writing output: %s\n", state->error->message);
-      g_clear_error (&state->error);
-      return EXIT_FAILURE;
-    }
-
-  return EXIT_SUCCESS;
 }
 
 typedef struct
@@ -115,13 +156,11 @@ parse_url (const char *url)
 {
   g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
   g_autoptr(TidingsFetcher) fetcher = tidings_fetcher_new (NULL);
-  g_autoptr(TidingsParser) parser = NULL;
-  g_autoptr(TidingsFeedWriter) writer = NULL;
-  g_autoptr(TidingsFeed) feed = NULL;
+  g_autoptr(TidingsCliConverter) converter = NULL;
   g_autoptr(GError) error = NULL;
   TidingsFetchRequest request = { .url = url };
   FetchWait wait = { 0 };
-  ParseState state = { NULL, NULL };
+  gboolean output_failed = FALSE;
   const char *data;
   gsize len;
 
@@ -134,47 +173,37 @@ parse_url (const char *url)
       return EXIT_FAILURE;
     }
 
-  writer = tidings_feed_writer_new (out);
-  state.writer = writer;
-  parser = tidings_parser_new (wait.result->final_url, write_item, &state);
-  tidings_parser_set_threads (parser, MIN (g_get_num_processors (), 4));
-
+  converter = tidings_cli_converter_new (wait.result->final_url, out);
   data = g_bytes_get_data (wait.result->body, &len);
-  if (tidings_parser_push (parser, data, len, &error))
-    feed = tidings_parser_finish (parser, &error);
-  g_clear_pointer (&parser, tidings_parser_free);
-  if (feed == NULL)
+  if (tidings_cli_converter_push (converter, data, len, &error)
+      && tidings_cli_converter_finish (converter, &output_failed, &error))
+    {
+      tidings_fetch_result_free (wait.result);
+      return EXIT_SUCCESS;
+    }
+
+  if (output_failed)
+    g_printerr (_("tidings: writing output: %s\n"), error->message);
+  else
     {
       g_autofree char *sentence = tidings_refresh_describe_parse_error (
         error, wait.result->content_type, wait.result->body);
 
       g_printerr ("tidings: %s: %s\n", url, sentence);
-      tidings_fetch_result_free (wait.result);
-      return EXIT_FAILURE;
     }
   tidings_fetch_result_free (wait.result);
-
-  if (state.error == NULL)
-    tidings_feed_writer_finish (writer, feed, &state.error);
-  if (state.error != NULL)
-    {
-      g_printerr ("tidings: writing output: %s\n", state.error->message);
-      g_clear_error (&state.error);
-      return EXIT_FAILURE;
-    }
-  return EXIT_SUCCESS;
+  return EXIT_FAILURE;
 }
 
 int
 tidings_cli_parse (const char *path)
 {
   g_autoptr(GOutputStream) out = NULL;
-  g_autoptr(TidingsParser) parser = NULL;
-  g_autoptr(TidingsFeedWriter) writer = NULL;
+  g_autoptr(TidingsCliConverter) converter = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *buffer = NULL;
-  ParseState state = { NULL, NULL };
+  gboolean output_failed = FALSE;
   gboolean from_stdin;
   const char *what;
   int fd;
@@ -185,7 +214,7 @@ tidings_cli_parse (const char *path)
     return parse_url (path);
 
   from_stdin = g_str_equal (path, "-");
-  what = from_stdin ? "standard input" : path;
+  what = from_stdin ? _("standard input") : path;
   if (from_stdin)
     fd = STDIN_FILENO;
   else
@@ -208,10 +237,7 @@ tidings_cli_parse (const char *path)
     }
 
   out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
-  writer = tidings_feed_writer_new (out);
-  state.writer = writer;
-  parser = tidings_parser_new (base_url, write_item, &state);
-  tidings_parser_set_threads (parser, MIN (g_get_num_processors (), 4));
+  converter = tidings_cli_converter_new (base_url, out);
 
   buffer = g_malloc (READ_SIZE);
   for (;;)
@@ -231,20 +257,20 @@ tidings_cli_parse (const char *path)
         }
       if (n == 0)
         break;
-      if (!tidings_parser_push (parser, buffer, n, &error))
+      if (!tidings_cli_converter_push (converter, buffer, n, &error))
         break;
     }
   if (!from_stdin)
     close (fd);
 
-  if (error != NULL)
-    {
-      g_clear_pointer (&parser, tidings_parser_free);
-      g_printerr ("tidings: %s: %s\n", what, error->message);
-      return EXIT_FAILURE;
-    }
+  if (error == NULL && tidings_cli_converter_finish (converter, &output_failed, &error))
+    return EXIT_SUCCESS;
 
-  return finish_parse (&parser, &state, what);
+  if (output_failed)
+    g_printerr (_("tidings: writing output: %s\n"), error->message);
+  else
+    g_printerr ("tidings: %s: %s\n", what, error->message);
+  return EXIT_FAILURE;
 }
 
 /* ---- The library ---- */
@@ -274,7 +300,7 @@ open_store (void)
       store = tidings_store_open (path, &error);
     }
   if (store == NULL)
-    g_printerr ("tidings: cannot open the library %s: %s\n", path, error->message);
+    g_printerr (_("tidings: cannot open the library %s: %s\n"), path, error->message);
   return store;
 }
 
@@ -287,7 +313,7 @@ save_backup (TidingsStore *store)
   g_autoptr(GError) error = NULL;
 
   if (!tidings_library_save_backup (store, &error))
-    g_printerr ("tidings: could not save the backup of the subscriptions: %s\n",
+    g_printerr (_("tidings: could not save the backup of the subscriptions: %s\n"),
                 error->message);
 }
 
@@ -318,21 +344,29 @@ print_outcome (TidingsRefresh        *refresh,
   switch (outcome->status)
     {
     case TIDINGS_REFRESH_NEW:
-      g_print ("new        %5u  %s\n", outcome->stats.added, outcome_name (outcome));
+      /* Translators: a line of `tidings --refresh`: a feed that got %u new
+       * articles, then its name. The lines of a refresh form columns: keep
+       * the name in the same column in all of them (18 characters in). */
+      g_print (_("new        %5u  %s\n"), outcome->stats.added, outcome_name (outcome));
       break;
     case TIDINGS_REFRESH_UPDATED:
-      g_print ("updated    %5u  %s\n", outcome->stats.updated, outcome_name (outcome));
+      /* Translators: a feed with %u articles changed, then its name. */
+      g_print (_("updated    %5u  %s\n"), outcome->stats.updated, outcome_name (outcome));
       break;
     case TIDINGS_REFRESH_UNCHANGED:
-      g_print ("unchanged         %s\n", outcome_name (outcome));
+      /* Translators: a feed with nothing new, then its name. */
+      g_print (_("unchanged         %s\n"), outcome_name (outcome));
       break;
     case TIDINGS_REFRESH_FAILED:
     default:
-      g_print ("failed            %s: %s\n", outcome_name (outcome), outcome->error);
+      /* Translators: a feed that could not be refreshed: its name, then why. */
+      g_print (_("failed            %s: %s\n"), outcome_name (outcome), outcome->error);
       break;
     }
   if (outcome->new_url != NULL && outcome->status != TIDINGS_REFRESH_FAILED)
-    g_print ("                  moved for good to %s\n", outcome->new_url);
+    /* Translators: under the line of a feed that moved (HTTP 301): its new
+     * address. */
+    g_print (_("                  moved for good to %s\n"), outcome->new_url);
 }
 
 static void
@@ -381,6 +415,38 @@ call_done (GObject      *source,
   wait->done = TRUE;
 }
 
+/* "3 feeds refreshed: 5 new articles, 2 updated, 1 not modified, 0 failed." */
+static void
+print_summary (const TidingsRefreshSummary *summary)
+{
+  g_autofree char *feeds = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u feed refreshed",
+                                                         "%u feeds refreshed", summary->feeds),
+                                            summary->feeds);
+  g_autofree char *added = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new article",
+                                                         "%u new articles",
+                                                         summary->new_articles),
+                                            summary->new_articles);
+  /* Translators: a number of articles changed in a refresh. */
+  g_autofree char *updated = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u updated",
+                                                           "%u updated",
+                                                           summary->updated_articles),
+                                              summary->updated_articles);
+  /* Translators: a number of feeds that had not changed since the last refresh. */
+  g_autofree char *same = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u not modified",
+                                                        "%u not modified",
+                                                        summary->not_modified),
+                                           summary->not_modified);
+  /* Translators: a number of feeds that could not be refreshed. */
+  g_autofree char *failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u failed",
+                                                          "%u failed", summary->failed),
+                                             summary->failed);
+
+  /* Translators: the summary of `tidings --refresh`, made of the five parts
+   * above: “3 feeds refreshed: 5 new articles, 2 updated, 1 not modified, 0
+   * failed.” */
+  g_print (_("%s: %s, %s, %s, %s.\n"), feeds, added, updated, same, failed);
+}
+
 /* Refreshes @subscriptions, printing a line per feed and a summary. */
 static int
 refresh_subscriptions (GPtrArray *subscriptions)
@@ -397,18 +463,19 @@ refresh_subscriptions (GPtrArray *subscriptions)
   worker = tidings_store_worker_new (path, &error);
   if (worker == NULL)
     {
-      g_printerr ("tidings: cannot open the library %s: %s\n", path, error->message);
+      g_printerr (_("tidings: cannot open the library %s: %s\n"), path, error->message);
       return EXIT_FAILURE;
     }
   fetcher = tidings_fetcher_new (NULL);
   refresh = tidings_refresh_new (worker, fetcher);
+  tidings_refresh_set_fetch_icons (refresh, tidings_icons_allowed ());
   g_signal_connect (refresh, "feed-done", G_CALLBACK (print_outcome), NULL);
 
   tidings_refresh_run_async (refresh, subscriptions, NULL, refresh_done, &wait);
   wait_for (&wait.done);
   if (!wait.ok)
     {
-      g_printerr ("tidings: the refresh stopped: %s\n", wait.error->message);
+      g_printerr (_("tidings: the refresh stopped: %s\n"), wait.error->message);
       g_error_free (wait.error);
       return EXIT_FAILURE;
     }
@@ -417,16 +484,14 @@ refresh_subscriptions (GPtrArray *subscriptions)
   wait_for (&call.done);
   if (call.result == NULL)
     {
-      g_printerr ("tidings: could not tidy up the library: %s\n", call.error->message);
+      g_printerr (_("tidings: could not tidy up the library: %s\n"), call.error->message);
       g_clear_error (&call.error);
     }
 
-  g_print ("%u %s refreshed: %u new %s, %u updated, %u not modified, %u failed.\n",
-           wait.summary.feeds, wait.summary.feeds == 1 ? "feed" : "feeds",
-           wait.summary.new_articles, wait.summary.new_articles == 1 ? "article" : "articles",
-           wait.summary.updated_articles, wait.summary.not_modified, wait.summary.failed);
+  print_summary (&wait.summary);
   if (removed > 0)
-    g_print ("%u old %s removed.\n", removed, removed == 1 ? "article" : "articles");
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u old article removed.\n",
+                          "%u old articles removed.\n", removed), removed);
   return EXIT_SUCCESS;
 }
 
@@ -446,7 +511,8 @@ cli_refresh (const char *feed_url)
 
       if (subscription == NULL)
         {
-          g_printerr ("tidings: %s: not subscribed (add it with tidings --add %s)\n",
+          /* Translators: both %s are the same address. */
+          g_printerr (_("tidings: %s: not subscribed (add it with tidings --add %s)\n"),
                       feed_url, feed_url);
           return EXIT_FAILURE;
         }
@@ -458,13 +524,13 @@ cli_refresh (const char *feed_url)
       subscriptions = tidings_store_list_subscriptions (store, &error);
       if (subscriptions == NULL)
         {
-          g_printerr ("tidings: cannot read the subscriptions: %s\n", error->message);
+          g_printerr (_("tidings: cannot read the subscriptions: %s\n"), error->message);
           return EXIT_FAILURE;
         }
       if (subscriptions->len == 0)
         {
-          g_print ("No subscriptions yet: add one with tidings --add URL "
-                   "or tidings --import-opml FILE.\n");
+          g_print (_("No subscriptions yet: add one with tidings --add URL "
+                     "or tidings --import-opml FILE.\n"));
           return EXIT_SUCCESS;
         }
     }
@@ -550,7 +616,8 @@ cli_add (const char *address,
 
   if (url == NULL)
     {
-      g_printerr ("tidings: %s: not a web address (only http and https feeds can be added)\n",
+      g_printerr (_("tidings: %s: not a web address (only http and https feeds can be "
+                    "added)\n"),
                   address);
       return EXIT_FAILURE;
     }
@@ -562,7 +629,7 @@ cli_add (const char *address,
   existing = tidings_store_find_subscription (store, url);
   if (existing != NULL)
     {
-      g_print ("Already subscribed to %s.\n", url);
+      g_print (_("Already subscribed to %s.\n"), url);
       return EXIT_SUCCESS;
     }
 
@@ -578,8 +645,12 @@ cli_add (const char *address,
 
   if (wait.links->len > 1)
     {
-      g_print ("%s offers %u feeds; add one of them with tidings --add URL:\n", url,
-               wait.links->len);
+      /* Translators: %s is a web address; a list of feed addresses follows. */
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%s offers %u feed; add one of them with tidings --add URL:\n",
+                            "%s offers %u feeds; add one of them with tidings --add URL:\n",
+                            wait.links->len),
+               url, wait.links->len);
       for (guint i = 0; i < wait.links->len; i++)
         {
           link = g_ptr_array_index (wait.links, i);
@@ -594,7 +665,7 @@ cli_add (const char *address,
   existing = tidings_store_find_subscription (store, link->url);
   if (existing != NULL)
     {
-      g_print ("Already subscribed to %s.\n", link->url);
+      g_print (_("Already subscribed to %s.\n"), link->url);
       g_ptr_array_unref (wait.links);
       return EXIT_SUCCESS;
     }
@@ -604,7 +675,8 @@ cli_add (const char *address,
       section_id = find_or_add_section (store, section, 0, &error);
       if (section_id == 0)
         {
-          g_printerr ("tidings: cannot create the section “%s”: %s\n", section, error->message);
+          g_printerr (_("tidings: cannot create the section “%s”: %s\n"), section,
+                      error->message);
           g_ptr_array_unref (wait.links);
           return EXIT_FAILURE;
         }
@@ -613,14 +685,16 @@ cli_add (const char *address,
   id = tidings_store_add_subscription (store, link->url, NULL, section_id, &error);
   if (id == 0)
     {
-      g_printerr ("tidings: cannot subscribe to %s: %s\n", link->url, error->message);
+      g_printerr (_("tidings: cannot subscribe to %s: %s\n"), link->url, error->message);
       g_ptr_array_unref (wait.links);
       return EXIT_FAILURE;
     }
   save_backup (store);
-  g_print ("Subscribed to %s%s%s%s.\n", link->url,
-           link->title != NULL ? " (" : "", link->title != NULL ? link->title : "",
-           link->title != NULL ? ")" : "");
+  if (link->title != NULL)
+    /* Translators: %s is the address of a feed, then its title. */
+    g_print (_("Subscribed to %s (%s).\n"), link->url, link->title);
+  else
+    g_print (_("Subscribed to %s.\n"), link->url);
   g_ptr_array_unref (wait.links);
 
   /* Fetch its articles now, as the window does after adding. */
@@ -645,6 +719,8 @@ cli_import_opml (const char *path)
   g_autoptr(TidingsOpml) opml = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *data = NULL;
+  g_autofree char *feeds = NULL;
+  g_autofree char *sections = NULL;
   gsize len = 0;
   guint n_added = 0, n_skipped = 0, n_sections = 0;
 
@@ -656,7 +732,7 @@ cli_import_opml (const char *path)
       if (g_output_stream_splice (buffer, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL,
                                   &error) < 0)
         {
-          g_printerr ("tidings: standard input: %s\n", error->message);
+          g_printerr (_("tidings: standard input: %s\n"), error->message);
           return EXIT_FAILURE;
         }
       len = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (buffer));
@@ -671,7 +747,8 @@ cli_import_opml (const char *path)
   opml = tidings_opml_parse (data != NULL ? data : "", len, &error);
   if (opml == NULL)
     {
-      g_printerr ("tidings: %s: %s; nothing was imported.\n", path, error->message);
+      /* Translators: %s is a file, then what is wrong with it. */
+      g_printerr (_("tidings: %s: %s; nothing was imported.\n"), path, error->message);
       return EXIT_FAILURE;
     }
   for (guint i = 0; i < opml->warnings->len; i++)
@@ -683,18 +760,30 @@ cli_import_opml (const char *path)
 
   if (!tidings_store_import_opml (store, opml, &n_added, &n_skipped, &n_sections, &error))
     {
-      g_printerr ("tidings: %s: %s; nothing was imported.\n", path, error->message);
+      g_printerr (_("tidings: %s: %s; nothing was imported.\n"), path, error->message);
       return EXIT_FAILURE;
     }
 
   if (n_added > 0)
     save_backup (store);
-  g_print ("Imported %u %s and %u new %s from %s", n_added, n_added == 1 ? "feed" : "feeds",
-           n_sections, n_sections == 1 ? "section" : "sections", path);
+  feeds = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u feed", "%u feeds", n_added),
+                           n_added);
+  sections = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new section", "%u new sections",
+                                           n_sections), n_sections);
   if (n_skipped > 0)
-    g_print ("; %u %s already subscribed", n_skipped,
-             n_skipped == 1 ? "feed was" : "feeds were");
-  g_print (".\n");
+    {
+      g_autofree char *skipped =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u feed was already subscribed",
+                                      "%u feeds were already subscribed", n_skipped),
+                         n_skipped);
+
+      /* Translators: “Imported 3 feeds and 1 new section from subscriptions.opml;
+       * 2 feeds were already subscribed.” */
+      g_print (_("Imported %s and %s from %s; %s.\n"), feeds, sections, path, skipped);
+    }
+  else
+    /* Translators: “Imported 3 feeds and 1 new section from subscriptions.opml.” */
+    g_print (_("Imported %s and %s from %s.\n"), feeds, sections, path);
   return EXIT_SUCCESS;
 }
 
@@ -705,6 +794,8 @@ cli_export_opml (const char *path)
   g_autoptr(TidingsOpml) opml = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *feeds = NULL;
+  g_autofree char *sections = NULL;
   gsize len = 0;
 
   if (store == NULL)
@@ -713,7 +804,7 @@ cli_export_opml (const char *path)
   opml = tidings_store_export_opml (store, &error);
   if (opml == NULL)
     {
-      g_printerr ("tidings: cannot read the subscriptions: %s\n", error->message);
+      g_printerr (_("tidings: cannot read the subscriptions: %s\n"), error->message);
       return EXIT_FAILURE;
     }
 
@@ -724,7 +815,7 @@ cli_export_opml (const char *path)
 
       if (!g_output_stream_write_all (out, text, len, NULL, NULL, &error))
         {
-          g_printerr ("tidings: writing output: %s\n", error->message);
+          g_printerr (_("tidings: writing output: %s\n"), error->message);
           return EXIT_FAILURE;
         }
       return EXIT_SUCCESS;
@@ -736,9 +827,13 @@ cli_export_opml (const char *path)
       g_printerr ("tidings: %s\n", error->message);
       return EXIT_FAILURE;
     }
-  g_print ("Exported %u %s in %u %s to %s.\n", opml->feeds->len,
-           opml->feeds->len == 1 ? "feed" : "feeds", opml->sections->len,
-           opml->sections->len == 1 ? "section" : "sections", path);
+  feeds = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u feed", "%u feeds",
+                                        opml->feeds->len), opml->feeds->len);
+  /* Translators: in “Exported 3 feeds in 1 section to subscriptions.opml.” */
+  sections = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u section", "%u sections",
+                                           opml->sections->len), opml->sections->len);
+  /* Translators: “Exported 3 feeds in 1 section to subscriptions.opml.” */
+  g_print (_("Exported %s in %s to %s.\n"), feeds, sections, path);
   return EXIT_SUCCESS;
 }
 
@@ -801,20 +896,20 @@ tidings_cli_run (int    argc,
           + (export_path != NULL);
   if (modes > 1)
     {
-      g_printerr ("tidings: --parse, --refresh, --add, --import-opml and --export-opml "
-                  "cannot be combined; give one of them\n");
+      g_printerr (_("tidings: --parse, --refresh, --add, --import-opml and --export-opml "
+                    "cannot be combined; give one of them\n"));
       *status = EXIT_FAILURE;
       return TRUE;
     }
   if (feed_url != NULL && !refresh)
     {
-      g_printerr ("tidings: --feed goes with --refresh\n");
+      g_printerr (_("tidings: --feed goes with --refresh\n"));
       *status = EXIT_FAILURE;
       return TRUE;
     }
   if (section != NULL && add_url == NULL)
     {
-      g_printerr ("tidings: --section goes with --add\n");
+      g_printerr (_("tidings: --section goes with --add\n"));
       *status = EXIT_FAILURE;
       return TRUE;
     }

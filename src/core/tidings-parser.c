@@ -16,6 +16,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "tidings-jsonfeed.h"
 #include "tidings-parser.h"
 #include "tidings-xml-input.h"
@@ -374,7 +376,7 @@ tidings_parser_push (TidingsParser  *self,
       if (self->pending->len + len > MAX_JSON_SIZE)
         {
           g_set_error (&self->error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_TOO_LARGE,
-                       "JSON Feed larger than %d MB", MAX_JSON_SIZE / (1024 * 1024));
+                       _("JSON Feed larger than %d MB"), MAX_JSON_SIZE / (1024 * 1024));
           goto failed;
         }
       g_byte_array_append (self->pending, (const guint8 *) data, len);
@@ -395,6 +397,7 @@ TidingsFeed *
 tidings_parser_finish (TidingsParser  *self,
                        GError        **error)
 {
+  g_autofree char *base = NULL;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -411,7 +414,9 @@ tidings_parser_finish (TidingsParser  *self,
   switch (self->kind)
     {
     case KIND_UNKNOWN:
-      g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_EMPTY, "empty");
+      g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_EMPTY,
+                   /* Translators: said of a document with nothing in it. */
+                   _("empty"));
       return NULL;
 
     case KIND_JSON:
@@ -427,7 +432,7 @@ tidings_parser_finish (TidingsParser  *self,
         {
           g_clear_error (error);
           g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                       "not a feed: neither XML nor JSON");
+                       _("not a feed: neither XML nor JSON"));
         }
       break;
     }
@@ -441,7 +446,10 @@ tidings_parser_finish (TidingsParser  *self,
   if (!ok)
     return NULL;
 
-  tidings_feed_normalise (self->feed, self->kind == KIND_JSON ? json_base (self) : NULL);
+  /* A copy: the base may be the feed's own address, which normalising
+   * replaces. */
+  base = self->kind == KIND_JSON ? g_strdup (json_base (self)) : NULL;
+  tidings_feed_normalise (self->feed, base);
 
   if (self->input != NULL)
     {
