@@ -475,8 +475,8 @@ static void
 test_open_create (void)
 {
   g_autofree char *path = tidings_store_default_path ();
-  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "tidings", "tidings.db",
-                                                NULL);
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), DATA_DIR_NAME,
+                                                "tidings.db", NULL);
   g_autofree char *journal = NULL;
   g_autoptr(TidingsStore) store = NULL;
 
@@ -528,6 +528,16 @@ fill_version (const char *path,
     case 0:
       /* Nothing: a version-0 database is empty. */
       break;
+    case 1:
+      /* A subscription whose feed named an icon, as version 1 wrote it. */
+      write_raw_db (path,
+                    "INSERT INTO sections (id, parent_id, position, title)"
+                    "  VALUES (1, NULL, 0, 'News');"
+                    "INSERT INTO subscriptions (id, section_id, position, url, feed_title,"
+                    "                           icon_url, etag)"
+                    "  VALUES (7, 1, 0, 'https://v1.example/feed', 'Version one',"
+                    "          'https://v1.example/icon.png', '\"v1\"');");
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -541,6 +551,34 @@ check_version (TidingsStore *store,
     {
     case 0:
       g_assert_cmpint (sql_int (store, "SELECT count(*) FROM subscriptions"), ==, 0);
+      break;
+    case 1:
+      {
+        g_autoptr(TidingsSubscription) feed = NULL;
+        g_autoptr(GHashTable) icons = NULL;
+        g_autoptr(TidingsIcon) stored = NULL;
+        g_autoptr(GError) error = NULL;
+        TidingsIcon icon = { 7, .url = (char *) "https://v1.example/icon.png",
+                             .content_type = (char *) "image/png", .fetched_at = 1000 };
+
+        feed = tidings_store_find_subscription (store, "https://v1.example/feed");
+        g_assert_nonnull (feed);
+        g_assert_cmpint (feed->id, ==, 7);
+        g_assert_cmpstr (feed->icon_url, ==, "https://v1.example/icon.png");
+        g_assert_cmpstr (feed->etag, ==, "\"v1\"");
+        /* Version 2 adds the icons, none fetched yet. */
+        icons = tidings_store_list_icons (store, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (g_hash_table_size (icons), ==, 0);
+        icon.data = g_bytes_new_static ("\x89PNG", 4);
+        g_assert_true (tidings_store_set_icon (store, &icon, &error));
+        g_assert_no_error (error);
+        g_bytes_unref (icon.data);
+        stored = tidings_store_get_icon (store, 7, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (stored);
+        g_assert_cmpuint (g_bytes_get_size (stored->data), ==, 4);
+      }
       break;
     default:
       g_assert_not_reached ();
@@ -2584,6 +2622,99 @@ test_worker_open_error (void)
   g_assert_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT);
 }
 
+/* ---- Feed icons ---- */
+
+static void
+set_icon (TidingsStore *store,
+          gint64        feed,
+          const char   *url,
+          const char   *data,
+          const char   *etag,
+          gint64        when)
+{
+  g_autoptr(GError) error = NULL;
+  TidingsIcon icon = { feed, .url = (char *) url, .etag = (char *) etag, .fetched_at = when,
+                       .content_type = data != NULL ? (char *) "image/png" : NULL };
+
+  if (data != NULL)
+    icon.data = g_bytes_new (data, strlen (data));
+  g_assert_true (tidings_store_set_icon (store, &icon, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&icon.data, g_bytes_unref);
+}
+
+static void
+test_icons (void)
+{
+  g_autoptr(TidingsStore) store = open_default ();
+  g_autoptr(GError) error = NULL;
+  gint64 feed = add_subscription (store, "https://icons.example/feed", 0);
+  gint64 other = add_subscription (store, "https://other.example/feed", 0);
+  TidingsIcon *icon;
+  GHashTable *icons;
+
+  /* Nothing stored: no icon, no error. */
+  g_assert_null (tidings_store_get_icon (store, feed, &error));
+  g_assert_no_error (error);
+
+  /* A look that found nothing is remembered, with no image. */
+  set_icon (store, other, NULL, NULL, NULL, 100);
+  g_assert_null (tidings_store_get_icon (store, other, &error));
+  g_assert_no_error (error);
+
+  set_icon (store, feed, "https://icons.example/a.png", "first", "\"e1\"", 1000);
+  icon = tidings_store_get_icon (store, feed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (icon->url, ==, "https://icons.example/a.png");
+  g_assert_cmpstr (icon->content_type, ==, "image/png");
+  g_assert_cmpstr (icon->etag, ==, "\"e1\"");
+  g_assert_cmpint (icon->fetched_at, ==, 1000);
+  g_assert_cmpint (icon->changed_at, ==, 1000);
+  g_assert_cmpmem (g_bytes_get_data (icon->data, NULL), g_bytes_get_size (icon->data),
+                   "first", 5);
+  tidings_icon_free (icon);
+
+  /* The same bytes again: looked for later, not changed. */
+  set_icon (store, feed, "https://icons.example/a.png", "first", "\"e2\"", 2000);
+  /* A 304: new validators, the image stays. */
+  set_icon (store, feed, NULL, NULL, "\"e3\"", 3000);
+  icon = tidings_store_get_icon (store, feed, &error);
+  g_assert_cmpint (icon->fetched_at, ==, 3000);
+  g_assert_cmpint (icon->changed_at, ==, 1000);
+  g_assert_cmpstr (icon->etag, ==, "\"e3\"");
+  g_assert_cmpmem (g_bytes_get_data (icon->data, NULL), g_bytes_get_size (icon->data),
+                   "first", 5);
+  tidings_icon_free (icon);
+
+  /* Nothing found this time: the image and its validators stay. */
+  set_icon (store, feed, NULL, NULL, NULL, 4000);
+  /* New bytes move changed_at. */
+  set_icon (store, feed, "https://icons.example/b.png", "second", NULL, 5000);
+  icon = tidings_store_get_icon (store, feed, &error);
+  g_assert_cmpint (icon->changed_at, ==, 5000);
+  g_assert_null (icon->etag);
+  g_assert_cmpstr (icon->url, ==, "https://icons.example/b.png");
+  tidings_icon_free (icon);
+
+  icons = tidings_store_list_icons (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (icons), ==, 2);
+  icon = g_hash_table_lookup (icons, &other);
+  g_assert_nonnull (icon);
+  g_assert_null (icon->url);
+  g_assert_cmpint (icon->fetched_at, ==, 100);
+  g_assert_cmpint (icon->changed_at, ==, 0);
+  icon = g_hash_table_lookup (icons, &feed);
+  g_assert_null (icon->data);
+  g_assert_cmpint (icon->fetched_at, ==, 5000);
+  g_hash_table_unref (icons);
+
+  /* The icon goes with its subscription. */
+  g_assert_true (tidings_store_remove_subscription (store, feed, &error));
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM icons WHERE subscription_id = %"
+                            G_GINT64_FORMAT, feed), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2612,6 +2743,7 @@ main (int    argc,
   g_test_add_func ("/store/unread-counts", test_unread_counts);
   g_test_add_func ("/store/settings", test_settings);
   g_test_add_func ("/store/host-backoffs", test_host_backoffs);
+  g_test_add_func ("/store/icons", test_icons);
   g_test_add_func ("/store/transactions", test_transactions);
   g_test_add_func ("/store/second-connection", test_second_connection);
   g_test_add_func ("/store/error/busy", test_error_busy);

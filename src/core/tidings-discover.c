@@ -31,6 +31,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 
@@ -118,6 +120,7 @@ typedef struct
   char *href;
   char *title;
   char *mime_type;
+  int   rank;        /* icons: lower is better */
 } RawLink;
 
 static void
@@ -133,6 +136,7 @@ typedef struct
 {
   htmlParserCtxtPtr  ctxt;
   GPtrArray         *raw_links;   /* RawLink, in document order */
+  GPtrArray         *icons;       /* RawLink of icon links; NULL when not looked for */
   char              *base_href;   /* the first <base href>, as written */
   guint              mismatches;
 } Scan;
@@ -204,6 +208,47 @@ hints_at (const char *title,
         strstr (segment, words[i]) != NULL)
       return TRUE;
   return FALSE;
+}
+
+/* How well a <link> suits as a feed's icon in a list, lower being better, or
+ * -1 when it is no icon we can use: "icon" (and "shortcut icon") before
+ * "apple-touch-icon", sizes near 32 px first, then larger ones, then tiny
+ * ones. SVG is left out: the window rasterises only bitmap formats. */
+static int
+rank_icon (const char *rel,
+           const char *type,
+           const char *sizes,
+           const char *href)
+{
+  g_autofree char *mime_type = media_type (type);
+  g_autofree char *segment = last_segment (href);
+  guint64 size = 0;
+  int rank;
+
+  if (has_token (rel, "icon"))
+    rank = 0;
+  else if (has_token (rel, "apple-touch-icon") || has_token (rel, "apple-touch-icon-precomposed"))
+    rank = 2000;
+  else
+    return -1;
+  if ((mime_type != NULL && g_str_equal (mime_type, "image/svg+xml"))
+      || g_str_has_suffix (segment, ".svg") || g_str_has_prefix (href, "data:"))
+    return -1;
+
+  if (sizes != NULL)
+    {
+      char *end = NULL;
+
+      /* "32x32", or the first of "16x16 32x32"; "any" is for SVG. */
+      size = g_ascii_strtoull (sizes, &end, 10);
+      if (end == sizes || (*end != 'x' && *end != 'X') || size > 4096)
+        size = 0;
+    }
+  if (size == 0)
+    return rank + 100;
+  if (size < 16)
+    return rank + 500 + (int) (16 - size);
+  return rank + (int) (size > 32 ? size - 32 : 32 - size);
 }
 
 /* Decides whether a <link> names a feed (see the top of the file). Returns
@@ -280,6 +325,20 @@ on_start_element (void           *ctx,
 
       if (href == NULL || *href == '\0')
         return;
+      if (scan->icons != NULL)
+        {
+          int rank = rank_icon (get_attribute (attributes, "rel"),
+                                get_attribute (attributes, "type"),
+                                get_attribute (attributes, "sizes"), href);
+
+          if (rank >= 0)
+            {
+              raw = g_new0 (RawLink, 1);
+              raw->href = g_strdup (href);
+              raw->rank = rank;
+              g_ptr_array_add (scan->icons, raw);
+            }
+        }
       if (!classify_link (get_attribute (attributes, "rel"), get_attribute (attributes, "type"),
                           href, title, &mime_type))
         return;
@@ -462,6 +521,26 @@ scan_page (Scan       *scan,
   scan->ctxt = NULL;
 }
 
+/* What the links of a scanned page are relative to. */
+static char *
+scan_base (Scan       *scan,
+           const char *page_url)
+{
+  char *base = NULL;
+
+  /* The base applies to every link, also those before it. A base that is
+   * not itself on the web (javascript:, data:) is no base. */
+  if (page_url != NULL && !is_http_url (page_url))
+    page_url = NULL;
+  if (scan->base_href != NULL)
+    base = tidings_uri_resolve (page_url, scan->base_href);
+  if (base != NULL && !is_http_url (base))
+    g_clear_pointer (&base, g_free);
+  if (base == NULL)
+    base = g_strdup (page_url);
+  return base;
+}
+
 GPtrArray *
 tidings_discover_scan_html (const char *html,
                             gsize       len,
@@ -479,17 +558,7 @@ tidings_discover_scan_html (const char *html,
 
   scan.raw_links = g_ptr_array_new_with_free_func ((GDestroyNotify) raw_link_free);
   scan_page (&scan, html, len);
-
-  /* The base applies to every link, also those before it. A base that is
-   * not itself on the web (javascript:, data:) is no base. */
-  if (page_url != NULL && !is_http_url (page_url))
-    page_url = NULL;
-  if (scan.base_href != NULL)
-    base = tidings_uri_resolve (page_url, scan.base_href);
-  if (base != NULL && !is_http_url (base))
-    g_clear_pointer (&base, g_free);
-  if (base == NULL)
-    base = g_strdup (page_url);
+  base = scan_base (&scan, page_url);
 
   for (guint i = 0; i < scan.raw_links->len; i++)
     {
@@ -507,6 +576,55 @@ tidings_discover_scan_html (const char *html,
   g_ptr_array_unref (scan.raw_links);
   g_free (scan.base_href);
   return g_steal_pointer (&links);
+}
+
+static int
+compare_rank (gconstpointer a,
+              gconstpointer b)
+{
+  const RawLink *first = *(RawLink * const *) a;
+  const RawLink *second = *(RawLink * const *) b;
+
+  return first->rank - second->rank;
+}
+
+GPtrArray *
+tidings_discover_scan_icons (const char *html,
+                             gsize       len,
+                             const char *page_url)
+{
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *base = NULL;
+  Scan scan = { NULL, };
+
+  g_return_val_if_fail (html != NULL || len == 0, NULL);
+
+  if (len == 0)
+    return g_steal_pointer (&urls);
+
+  scan.raw_links = g_ptr_array_new_with_free_func ((GDestroyNotify) raw_link_free);
+  scan.icons = g_ptr_array_new_with_free_func ((GDestroyNotify) raw_link_free);
+  scan_page (&scan, html, len);
+  base = scan_base (&scan, page_url);
+
+  /* Stable: among equals, document order. */
+  g_ptr_array_sort (scan.icons, compare_rank);
+  for (guint i = 0; i < scan.icons->len; i++)
+    {
+      RawLink *raw = scan.icons->pdata[i];
+      char *url = tidings_uri_resolve (base, raw->href);
+
+      if (url == NULL || !is_http_url (url)
+          || g_ptr_array_find_with_equal_func (urls, url, g_str_equal, NULL))
+        g_free (url);
+      else
+        g_ptr_array_add (urls, url);
+    }
+
+  g_ptr_array_unref (scan.raw_links);
+  g_ptr_array_unref (scan.icons);
+  g_free (scan.base_href);
+  return g_steal_pointer (&urls);
 }
 
 /* ---- telling a page from a feed ------------------------------------------ */
@@ -786,7 +904,7 @@ static void
 return_cancelled (GTask *task)
 {
   g_task_return_new_error (task, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CANCELLED,
-                           "The search for a feed was cancelled");
+                           _("The search for a feed was cancelled"));
 }
 
 static void
@@ -828,7 +946,10 @@ finish_probes (GTask *task)
   for (guint i = 0; tidings_discover_common_paths[i] != NULL; i++)
     g_string_append_printf (paths, "%s%s", i > 0 ? ", " : "", tidings_discover_common_paths[i]);
   g_task_return_new_error (task, TIDINGS_DISCOVER_ERROR, TIDINGS_DISCOVER_ERROR_NO_FEED,
-                           "No feed found at %s: %s and none of %s answered with one",
+                           /* Translators: the first %s is the address typed, the
+                            * second why the page itself is no feed (“the page links to
+                            * none”), the third a list of paths (/feed, /rss, …). */
+                           _("No feed found at %s: %s and none of %s answered with one"),
                            discovery->url, discovery->why_not, paths->str);
 }
 
@@ -972,12 +1093,12 @@ on_page_examined (GObject      *source,
     }
 
   if (exam->is_html)
-    discovery->why_not = g_strdup ("the page links to none");
+    discovery->why_not = g_strdup (_("the page links to none"));
   else if (exam->broken_feed)
-    discovery->why_not = g_strdup_printf ("what it holds is too broken to read as a feed (%s)",
-                                          exam->parse_error);
+    discovery->why_not = g_strdup_printf (_("what it holds is too broken to read as a feed "
+                                            "(%s)"), exam->parse_error);
   else
-    discovery->why_not = g_strdup ("it is neither a feed nor a web page");
+    discovery->why_not = g_strdup (_("it is neither a feed nor a web page"));
   start_probes (task);
 }
 

@@ -39,6 +39,14 @@ GPtrArray *tidings_discover_scan_html (const char *html,
                                        gsize       len,
                                        const char *page_url);
 
+/* Additions. Scans an HTML page for the site's icon: <link> with rel "icon"
+ * (or "shortcut icon"), then "apple-touch-icon", resolved as above; SVG
+ * and data: addresses are left out. Returns absolute http(s) addresses
+ * (char *), best suited to a small icon first (never NULL). */
+GPtrArray *tidings_discover_scan_icons (const char *html,
+                                        gsize       len,
+                                        const char *page_url);
+
 /* TRUE when @data looks like an HTML page rather than a feed (a doctype, an
  * <html> element, or a text/html @content_type with no feed root). */
 gboolean   tidings_discover_looks_like_html (const char *data,

@@ -26,6 +26,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include <libsoup/soup.h>
 
 #include "tidings-fetcher.h"
@@ -79,6 +81,8 @@ typedef struct
   char           *etag;
   char           *last_modified;
   char           *previous_hash;
+  gsize           max_body;  /* the request's cap, or the fetcher's */
+  char           *accept;
 
   GCancellable   *cancellable;          /* the whole request */
   GCancellable   *caller_cancellable;
@@ -220,10 +224,21 @@ tidings_fetcher_host_of (const char *url)
 static char *
 format_size (gsize size)
 {
+  g_autofree char *number = NULL;
+
   if (size >= 1000 * 1000 && size % (1000 * 1000) == 0)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " MB", size / (1000 * 1000));
+    {
+      number = g_strdup_printf ("%" G_GSIZE_FORMAT, size / (1000 * 1000));
+      /* Translators: a size in megabytes (1 000 000 bytes), as in “The feed is
+       * larger than 10 MB”; %s is the number. */
+      return g_strdup_printf (_("%s MB"), number);
+    }
   if (size >= 1000 && size % 1000 == 0)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " kB", size / 1000);
+    {
+      number = g_strdup_printf ("%" G_GSIZE_FORMAT, size / 1000);
+      /* Translators: a size in kilobytes (1000 bytes); %s is the number. */
+      return g_strdup_printf (_("%s kB"), number);
+    }
   return g_format_size (size);
 }
 
@@ -237,8 +252,12 @@ format_until (gint64 until)
     return g_strdup ("?");
   if (g_date_time_get_year (then) == g_date_time_get_year (now)
       && g_date_time_get_day_of_year (then) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (then, "%H:%M");
-  return g_date_time_format (then, "%Y-%m-%d %H:%M");
+    /* Translators: the time of day of the next try, as in “example.org asked
+     * us to wait; next try after 14:05”, in g_date_time_format() notation. */
+    return g_date_time_format (then, C_("back-off time", "%H:%M"));
+  /* Translators: the date and time of the next try, in g_date_time_format()
+   * notation. */
+  return g_date_time_format (then, C_("back-off time", "%Y-%m-%d %H:%M"));
 }
 
 static GError *
@@ -246,8 +265,10 @@ backoff_error (Host *host)
 {
   g_autofree char *when = format_until (host->backoff_until);
 
+  /* Translators: the first %s is a host name (example.org), the second a time
+   * or date and time. */
   return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_BACKOFF,
-                      "%s asked us to wait; next try after %s", host->name, when);
+                      _("%s asked us to wait; next try after %s"), host->name, when);
 }
 
 static const char *
@@ -273,24 +294,24 @@ tls_error (Job          *job,
     {
       if (flags & G_TLS_CERTIFICATE_EXPIRED)
         return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_TLS,
-                            "The certificate of %s has expired", host);
+                            _("The certificate of %s has expired"), host);
       if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
         return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_TLS,
-                            "The certificate of %s is not valid yet", host);
+                            _("The certificate of %s is not valid yet"), host);
       if (flags & G_TLS_CERTIFICATE_REVOKED)
         return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_TLS,
-                            "The certificate of %s has been revoked", host);
+                            _("The certificate of %s has been revoked"), host);
       if ((flags & G_TLS_CERTIFICATE_BAD_IDENTITY) && !(flags & G_TLS_CERTIFICATE_UNKNOWN_CA))
         return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_TLS,
-                            "The certificate presented by %s is for another site", host);
+                            _("The certificate presented by %s is for another site"), host);
       return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_TLS,
-                          "Certificate not trusted for %s", host);
+                          _("Certificate not trusted for %s"), host);
     }
   if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED))
     return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_TLS,
-                        "%s asks for a client certificate", host);
+                        _("%s asks for a client certificate"), host);
   return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_TLS,
-                      "Could not make a secure connection to %s: %s", host, error->message);
+                      _("Could not make a secure connection to %s: %s"), host, error->message);
 }
 
 /* Turns whatever GIO, the resolver, TLS or libsoup said into a sentence. */
@@ -306,23 +327,24 @@ translate_error (Job          *job,
       switch (g_atomic_int_get (&job->stop_reason))
         {
         case STOP_CONNECT_TIMEOUT:
+          /* Translators: %s is a host name, %u a number of seconds. */
           return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CONNECT_TIMEOUT,
-                              "Could not connect to %s within %u s",
+                              _("Could not connect to %s within %u s"),
                               host, self->options.connect_timeout);
         case STOP_TIMEOUT:
           return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_TIMEOUT,
-                              "The server took longer than %u s to answer",
+                              _("The server took longer than %u s to answer"),
                               self->options.timeout);
         default:
           return g_error_new_literal (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CANCELLED,
-                                      "The download was cancelled");
+                                      _("The download was cancelled"));
         }
     }
 
   if (error->domain == G_RESOLVER_ERROR
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
     return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_RESOLVE,
-                        "Could not find the server %s", host);
+                        _("Could not find the server %s"), host);
 
   if (error->domain == G_TLS_ERROR)
     return tls_error (job, error);
@@ -333,31 +355,31 @@ translate_error (Job          *job,
         {
         case G_IO_ERROR_CONNECTION_REFUSED:
           return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CONNECT,
-                              "Could not connect to %s: connection refused", host);
+                              _("Could not connect to %s: connection refused"), host);
         case G_IO_ERROR_HOST_UNREACHABLE:
           return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CONNECT,
-                              "Could not connect to %s: the host is unreachable", host);
+                              _("Could not connect to %s: the host is unreachable"), host);
         case G_IO_ERROR_NETWORK_UNREACHABLE:
           return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CONNECT,
-                              "Could not connect to %s: the network is unreachable", host);
+                              _("Could not connect to %s: the network is unreachable"), host);
         case G_IO_ERROR_TIMED_OUT:
           return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CONNECT_TIMEOUT,
-                              "Could not connect to %s: the connection timed out", host);
+                              _("Could not connect to %s: the connection timed out"), host);
         case G_IO_ERROR_PROXY_FAILED:
         case G_IO_ERROR_PROXY_AUTH_FAILED:
         case G_IO_ERROR_PROXY_NEED_AUTH:
         case G_IO_ERROR_PROXY_NOT_ALLOWED:
           return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CONNECT,
-                              "Could not connect to %s through the proxy: %s",
+                              _("Could not connect to %s through the proxy: %s"),
                               host, error->message);
         case G_IO_ERROR_PARTIAL_INPUT:
         case G_IO_ERROR_CONNECTION_CLOSED:   /* also G_IO_ERROR_BROKEN_PIPE */
           return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_NETWORK,
-                              "The connection to %s broke off before the whole answer arrived",
+                              _("The connection to %s broke off before the whole answer arrived"),
                               host);
         case G_IO_ERROR_INVALID_DATA:
           return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_NETWORK,
-                              "%s sent a compressed answer that cannot be decoded", host);
+                              _("%s sent a compressed answer that cannot be decoded"), host);
         default:
           break;
         }
@@ -366,10 +388,10 @@ translate_error (Job          *job,
   if (error->domain == SOUP_SESSION_ERROR
       && (error->code == SOUP_SESSION_ERROR_PARSING || error->code == SOUP_SESSION_ERROR_ENCODING))
     return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_NETWORK,
-                        "%s sent an answer that is not valid HTTP", host);
+                        _("%s sent an answer that is not valid HTTP"), host);
 
   return g_error_new (TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_NETWORK,
-                      "Could not download from %s: %s", host, error->message);
+                      _("Could not download from %s: %s"), host, error->message);
 }
 
 /* Hosts and back-off */
@@ -443,6 +465,7 @@ job_free (Job *job)
   g_free (job->etag);
   g_free (job->last_modified);
   g_free (job->previous_hash);
+  g_free (job->accept);
   g_clear_object (&job->cancellable);
   g_clear_object (&job->caller_cancellable);
   g_clear_pointer (&job->visited, g_hash_table_unref);
@@ -889,7 +912,7 @@ finish_body (Job *job)
   if (body_truncated (job))
     {
       job_fail (job, TIDINGS_FETCH_ERROR_NETWORK,
-                "The connection to %s broke off before the whole answer arrived",
+                _("The connection to %s broke off before the whole answer arrived"),
                 g_uri_get_host (job->uri));
       return;
     }
@@ -908,9 +931,13 @@ finish_body (Job *job)
 static void
 fail_too_large (Job *job)
 {
-  g_autofree char *size = format_size (job->self->options.max_body);
+  g_autofree char *size = format_size (job->max_body);
 
-  job_fail (job, TIDINGS_FETCH_ERROR_TOO_LARGE, "The feed is larger than %s", size);
+  if (job->accept != NULL)
+    /* Translators: %s is a size, e.g. “256 kB”; the file is a feed's icon or web page. */
+    job_fail (job, TIDINGS_FETCH_ERROR_TOO_LARGE, _("The file is larger than %s"), size);
+  else
+    job_fail (job, TIDINGS_FETCH_ERROR_TOO_LARGE, _("The feed is larger than %s"), size);
 }
 
 static void
@@ -937,7 +964,7 @@ on_read (GObject      *source,
     }
 
   /* The cap counts decoded bytes, which is what defuses compression bombs. */
-  if (len > job->self->options.max_body - job->body->len)
+  if (len > job->max_body - job->body->len)
     {
       fail_too_large (job);
       return;
@@ -952,7 +979,7 @@ static void
 read_body (Job *job)
 {
   SoupMessageHeaders *headers = soup_message_get_response_headers (job->msg);
-  gsize max_body = job->self->options.max_body;
+  gsize max_body = job->max_body;
   goffset length = 0;
 
   /* A plain body that says it is too long is refused unread. */
@@ -998,7 +1025,7 @@ follow_redirect (Job   *job,
   if (location == NULL || location[0] == '\0')
     {
       job_fail (job, TIDINGS_FETCH_ERROR_REDIRECT,
-                "The server answered %u %s without saying where to go",
+                _("The server answered %u %s without saying where to go"),
                 status, status_phrase (job->msg, status));
       return;
     }
@@ -1014,7 +1041,7 @@ follow_redirect (Job   *job,
   if (next == NULL)
     {
       job_fail (job, TIDINGS_FETCH_ERROR_REDIRECT,
-                "The server redirected to “%s”, which is not a web address", location);
+                _("The server redirected to “%s”, which is not a web address"), location);
       return;
     }
 
@@ -1025,12 +1052,15 @@ follow_redirect (Job   *job,
   next_url = g_uri_to_string (next);
   if (g_hash_table_contains (job->visited, next_url))
     {
-      job_fail (job, TIDINGS_FETCH_ERROR_REDIRECT, "The address redirects in a loop");
+      job_fail (job, TIDINGS_FETCH_ERROR_REDIRECT, _("The address redirects in a loop"));
       return;
     }
   if (job->n_redirects > self->options.max_redirects)
     {
-      job_fail (job, TIDINGS_FETCH_ERROR_REDIRECT, "The address redirects more than %u times",
+      job_fail (job, TIDINGS_FETCH_ERROR_REDIRECT,
+                g_dngettext (GETTEXT_PACKAGE, "The address redirects more than %u time",
+                             "The address redirects more than %u times",
+                             self->options.max_redirects),
                 self->options.max_redirects);
       return;
     }
@@ -1126,7 +1156,7 @@ on_sent (GObject      *source,
     read_body (job);
   else if (status == SOUP_STATUS_GONE)
     job_fail (job, TIDINGS_FETCH_ERROR_GONE,
-              "The feed is gone: the server says it was removed (410)");
+              _("The feed is gone: the server says it was removed (410)"));
   else if (status == STATUS_TOO_MANY_REQUESTS || status == SOUP_STATUS_SERVICE_UNAVAILABLE)
     {
       const char *value = soup_message_headers_get_one (soup_message_get_response_headers (job->msg),
@@ -1137,7 +1167,7 @@ on_sent (GObject      *source,
 
       if (until == 0 && status == SOUP_STATUS_SERVICE_UNAVAILABLE)
         {
-          job_fail (job, TIDINGS_FETCH_ERROR_HTTP, "The server answered %u %s",
+          job_fail (job, TIDINGS_FETCH_ERROR_HTTP, _("The server answered %u %s"),
                     status, status_phrase (job->msg, status));
           return;
         }
@@ -1148,7 +1178,7 @@ on_sent (GObject      *source,
       host_back_off (self, host, until);
     }
   else
-    job_fail (job, TIDINGS_FETCH_ERROR_HTTP, "The server answered %u %s",
+    job_fail (job, TIDINGS_FETCH_ERROR_HTTP, _("The server answered %u %s"),
               status, status_phrase (job->msg, status));
 }
 
@@ -1169,7 +1199,7 @@ start_hop (Job *job)
    * metrics count the body's bytes on the wire. */
   soup_message_add_flags (job->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_COLLECT_METRICS);
   headers = soup_message_get_request_headers (job->msg);
-  soup_message_headers_replace (headers, "Accept", ACCEPT);
+  soup_message_headers_replace (headers, "Accept", job->accept != NULL ? job->accept : ACCEPT);
   soup_message_headers_replace (headers, "Accept-Encoding", ACCEPT_ENCODING);
   if (job->etag != NULL)
     soup_message_headers_replace (headers, "If-None-Match", job->etag);
@@ -1211,7 +1241,7 @@ tidings_fetcher_fetch_async (TidingsFetcher            *self,
   if (uri == NULL)
     {
       g_task_return_new_error (task, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_INVALID_URL,
-                               "“%s” is not a web address",
+                               _("“%s” is not a web address"),
                                request->url ? request->url : "");
       return;
     }
@@ -1225,6 +1255,9 @@ tidings_fetcher_fetch_async (TidingsFetcher            *self,
   job->etag = g_strdup (request->etag);
   job->last_modified = g_strdup (request->last_modified);
   job->previous_hash = g_strdup (request->previous_hash);
+  job->max_body = request->max_body > 0 ? MIN (request->max_body, self->options.max_body)
+                                        : self->options.max_body;
+  job->accept = g_strdup (request->accept);
   job->cancellable = g_cancellable_new ();
   job->visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_hash_table_add (job->visited, g_uri_to_string (job->uri));

@@ -57,6 +57,9 @@ typedef struct
   const char *etag;             /* validators from the last fetch, may be NULL */
   const char *last_modified;
   const char *previous_hash;    /* body hash from the last fetch, may be NULL */
+  /* Additions: for what is not a feed (a feed's icon, a site's page). */
+  gsize       max_body;         /* a lower cap than the fetcher's, 0 for the fetcher's */
+  const char *accept;           /* the Accept header, NULL for the feed types */
 } TidingsFetchRequest;
 
 typedef struct

@@ -16,7 +16,10 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "tidings-discover.h"
+#include "tidings-icons.h"
 #include "tidings-parser.h"
 #include "tidings-refresh.h"
 
@@ -29,6 +32,10 @@
 #define PIPELINE_WINDOW 48
 /* Feeds of one host handed over together (see interleave_hosts()). */
 #define HOST_RUN 6
+/* Looks for icons at once: few while feeds are still being fetched, whose
+ * connections they would take, more once the feeds are in. */
+#define ICON_LOOKS_BESIDE_FEEDS 2
+#define ICON_LOOKS 6
 
 struct _TidingsRefresh
 {
@@ -37,6 +44,7 @@ struct _TidingsRefresh
   TidingsStoreWorker *worker;
   TidingsFetcher     *fetcher;
   guint               default_interval;   /* minutes, 0: DEFAULT_INTERVAL_MINUTES */
+  gboolean            fetch_icons;
 };
 
 G_DEFINE_FINAL_TYPE (TidingsRefresh, tidings_refresh, G_TYPE_OBJECT)
@@ -45,6 +53,7 @@ enum
 {
   SIGNAL_FEED_DONE,
   SIGNAL_PROGRESS,
+  SIGNAL_ICONS_CHANGED,
   N_SIGNALS
 };
 
@@ -81,6 +90,14 @@ struct _Run
   gboolean               writer_busy;
   gboolean               finishing;
 
+  /* Icons: looked for after a feed is stored, never holding it up. */
+  GHashTable            *icons;           /* subscription id -> TidingsIcon (no data) */
+  GQueue                 icon_queue;      /* IconJob waiting for a turn */
+  guint                  icon_looks;      /* under way */
+  GPtrArray             *icons_found;     /* TidingsIcon waiting for the writer */
+  gboolean               fetch_icons;     /* as the run started */
+  gboolean               icons_writing;
+
   TidingsRefreshSummary  summary;
 };
 
@@ -111,7 +128,10 @@ run_free (Run *run)
   g_assert (run->waiting->len == 0);
   if (run->parse_pool != NULL)
     g_thread_pool_free (run->parse_pool, FALSE, TRUE);
+  g_assert (run->icon_looks == 0 && g_queue_is_empty (&run->icon_queue));
   g_ptr_array_unref (run->waiting);
+  g_clear_pointer (&run->icons, g_hash_table_unref);
+  g_ptr_array_unref (run->icons_found);
   g_ptr_array_unref (run->subscriptions);
   g_ptr_array_unref (run->owned);
   g_main_context_unref (run->context);
@@ -159,29 +179,39 @@ tidings_refresh_describe_parse_error (const GError *error,
         {
           TidingsFeedLink *link = g_ptr_array_index (links, 0);
 
-          return g_strdup_printf ("Not a feed: the address returns an HTML page "
-                                  "(it links to the feed %s)", link->url);
+          /* Translators: %s is the address of the feed the page names. */
+          return g_strdup_printf (_("Not a feed: the address returns an HTML page "
+                                    "(it links to the feed %s)"), link->url);
         }
-      return g_strdup ("Not a feed: the address returns an HTML page");
+      return g_strdup (_("Not a feed: the address returns an HTML page"));
     }
 
   if (g_error_matches (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_EMPTY))
-    return g_strdup ("Not a feed: the server sent an empty document");
+    return g_strdup (_("Not a feed: the server sent an empty document"));
   if (g_error_matches (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_MALFORMED))
-    return g_strdup_printf ("Not a feed: the document is too broken to read (%s)",
+    /* Translators: %s says where and what is wrong, e.g. “line 3, column 5: …”. */
+    return g_strdup_printf (_("Not a feed: the document is too broken to read (%s)"),
                             error->message);
   if (g_error_matches (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_TOO_LARGE))
-    return g_strdup_printf ("The feed is too large to read (%s)", error->message);
+    /* Translators: %s is the parser's message, e.g. “JSON Feed larger than 512 MB”. */
+    return g_strdup_printf (_("The feed is too large to read (%s)"), error->message);
   if (g_error_matches (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED))
     {
-      /* The parser's own words start with "not a feed: ". */
       const char *reason = error->message;
+      /* The parser's own words start with "not a feed: ", in whatever
+       * language they were translated into. */
+      const char *prefix =
+        /* Translators: word for word the beginning of the other “not a feed:
+         * …” messages (the parser's), space included. */
+        _("not a feed: ");
 
-      if (g_str_has_prefix (reason, "not a feed: "))
-        reason += strlen ("not a feed: ");
-      return g_strdup_printf ("Not a feed: %s", reason);
+      if (g_str_has_prefix (reason, prefix))
+        reason += strlen (prefix);
+      /* Translators: %s says why, e.g. “this is an HTML page”. */
+      return g_strdup_printf (_("Not a feed: %s"), reason);
     }
-  return g_strdup_printf ("Could not read the feed: %s", error->message);
+  /* Translators: %s is the parser's message. */
+  return g_strdup_printf (_("Could not read the feed: %s"), error->message);
 }
 
 static void send_to_writer (Run *run);
@@ -351,7 +381,8 @@ store_batch (TidingsStore  *store,
           /* The feed's own earlier state is intact; say why this one did not
            * make it. */
           g_free (outcome->error);
-          outcome->error = g_strdup_printf ("Could not save the feed: %s", local_error->message);
+          outcome->error = g_strdup_printf (_("Could not save the feed: %s"),
+                                            local_error->message);
           outcome->status = TIDINGS_REFRESH_FAILED;
         }
     }
@@ -365,13 +396,177 @@ store_batch (TidingsStore  *store,
           TidingsRefreshOutcome *outcome = job->outcome;
 
           g_free (outcome->error);
-          outcome->error = g_strdup_printf ("Could not save the feed: %s",
+          outcome->error = g_strdup_printf (_("Could not save the feed: %s"),
                                             batch_error->message);
           outcome->status = TIDINGS_REFRESH_FAILED;
           memset (&outcome->stats, 0, sizeof outcome->stats);
         }
     }
   return g_ptr_array_ref (jobs);
+}
+
+/* ---- Icons ---- */
+
+typedef struct
+{
+  Run               *run;
+  gint64             subscription_id;
+  char              *feed_url;
+  char              *site_url;
+  char              *icon_url;
+} IconJob;
+
+static void
+icon_job_free (IconJob *job)
+{
+  g_free (job->feed_url);
+  g_free (job->site_url);
+  g_free (job->icon_url);
+  g_free (job);
+}
+
+static void start_icon_looks (Run *run);
+
+static gpointer
+store_icons (TidingsStore  *store,
+             gpointer       data,
+             GError       **error)
+{
+  GPtrArray *icons = data;
+  gboolean changed = FALSE;
+
+  (void) error;
+  for (guint i = 0; i < icons->len; i++)
+    {
+      TidingsIcon *icon = g_ptr_array_index (icons, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!tidings_store_set_icon (store, icon, &local_error))
+        g_debug ("Could not save the icon of subscription %" G_GINT64_FORMAT ": %s",
+                 icon->subscription_id, local_error->message);
+      else if (icon->data != NULL)
+        changed = TRUE;
+    }
+  /* Not NULL, which would read as an error. */
+  return GINT_TO_POINTER (changed ? 2 : 1);
+}
+
+static void write_icons (Run *run);
+
+static void
+icons_stored (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  Run *run = user_data;
+  gpointer changed = tidings_store_worker_call_finish (TIDINGS_STORE_WORKER (source), res, NULL);
+
+  run->icons_writing = FALSE;
+  if (GPOINTER_TO_INT (changed) == 2)
+    g_signal_emit (run->self, signals[SIGNAL_ICONS_CHANGED], 0);
+  if (run->icons_found->len > 0)
+    write_icons (run);
+  else
+    run_maybe_finish (run);
+}
+
+static void
+write_icons (Run *run)
+{
+  GPtrArray *icons = g_steal_pointer (&run->icons_found);
+
+  run->icons_found = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_icon_free);
+  run->icons_writing = TRUE;
+  tidings_store_worker_call_async (run->self->worker, store_icons, icons,
+                                   (GDestroyNotify) g_ptr_array_unref, NULL, icons_stored, run);
+}
+
+static void
+icon_looked (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  IconJob *job = user_data;
+  Run *run = job->run;
+  g_autoptr(GError) error = NULL;
+  TidingsIcon *icon = tidings_icon_fetch_finish (res, &error);
+
+  run->icon_looks--;
+  if (icon == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Not the feed's error: the feed is fine, it just has no icon we can
+       * use. The look is remembered so that it is not made every time. */
+      g_debug ("No icon for %s: %s", job->feed_url, error->message);
+      icon = g_new0 (TidingsIcon, 1);
+      icon->subscription_id = job->subscription_id;
+      icon->fetched_at = g_get_real_time ();
+    }
+  if (icon != NULL)
+    g_ptr_array_add (run->icons_found, icon);
+  icon_job_free (job);
+
+  if (run->icons_found->len > 0 && !run->icons_writing)
+    write_icons (run);
+  start_icon_looks (run);
+  run_maybe_finish (run);
+}
+
+static void
+start_icon_looks (Run *run)
+{
+  GCancellable *cancellable = g_task_get_cancellable (run->task);
+  guint limit = run->next < run->subscriptions->len ? ICON_LOOKS_BESIDE_FEEDS : ICON_LOOKS;
+  IconJob *job;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_queue_clear_full (&run->icon_queue, (GDestroyNotify) icon_job_free);
+      return;
+    }
+
+  while (run->icon_looks < limit && (job = g_queue_pop_head (&run->icon_queue)) != NULL)
+    {
+      TidingsIconRequest request = { 0 };
+
+      request.subscription_id = job->subscription_id;
+      request.feed_url = job->feed_url;
+      request.site_url = job->site_url;
+      request.icon_url = job->icon_url;
+      request.stored = g_hash_table_lookup (run->icons, &job->subscription_id);
+      run->icon_looks++;
+      tidings_icon_fetch_async (run->self->fetcher, &request, cancellable, icon_looked, job);
+    }
+}
+
+/* After @job's feed is stored: its icon, when none was looked for lately. */
+static void
+maybe_look_for_icon (Run *run,
+                     Job *job)
+{
+  TidingsSubscription *subscription = job->subscription;
+  TidingsFeed *feed = job->update->feed;
+  IconJob *icon_job;
+
+  if (!run->fetch_icons || job->outcome->status == TIDINGS_REFRESH_FAILED || run->icons == NULL
+      || !tidings_icon_is_due (g_hash_table_lookup (run->icons, &subscription->id),
+                               g_get_real_time ()))
+    return;
+
+  icon_job = g_new0 (IconJob, 1);
+  icon_job->run = run;
+  icon_job->subscription_id = subscription->id;
+  icon_job->feed_url = g_strdup (job->update->new_url != NULL ? job->update->new_url
+                                                              : subscription->url);
+  /* This body's word when it was read, else what the store had. */
+  if (feed != NULL && feed->home_page_url != NULL)
+    icon_job->site_url = g_strdup (feed->home_page_url);
+  else
+    icon_job->site_url = g_strdup (subscription->site_url);
+  if (feed != NULL && (feed->favicon != NULL || feed->icon != NULL))
+    icon_job->icon_url = g_strdup (feed->favicon != NULL ? feed->favicon : feed->icon);
+  else
+    icon_job->icon_url = g_strdup (subscription->icon_url);
+  g_queue_push_tail (&run->icon_queue, icon_job);
 }
 
 static void
@@ -412,11 +607,13 @@ stored (GObject      *source,
 
       run->done++;
       run->outstanding--;
+      maybe_look_for_icon (run, job);
       g_signal_emit (run->self, signals[SIGNAL_FEED_DONE], 0, outcome);
       g_signal_emit (run->self, signals[SIGNAL_PROGRESS], 0, run->done, run->total);
     }
 
   feed_pipeline (run);
+  start_icon_looks (run);
   if (run->waiting->len > 0)
     send_to_writer (run);
   else
@@ -499,6 +696,9 @@ run_maybe_finish (Run *run)
   if (run->outstanding > 0 || run->writer_busy || run->finishing
       || run->next < run->subscriptions->len)
     return;
+  if (run->icon_looks > 0 || !g_queue_is_empty (&run->icon_queue) || run->icons_writing
+      || run->icons_found->len > 0)
+    return;
   run->finishing = TRUE;
 
   backoffs = tidings_fetcher_get_backoffs (run->self->fetcher);
@@ -543,6 +743,36 @@ load_backoffs (TidingsStore  *store,
 {
   (void) data;
   return tidings_store_get_host_backoffs (store, g_get_real_time (), error);
+}
+
+static gpointer
+load_icons (TidingsStore  *store,
+            gpointer       data,
+            GError       **error)
+{
+  (void) data;
+  return tidings_store_list_icons (store, error);
+}
+
+static void backoffs_loaded (GObject      *source,
+                             GAsyncResult *res,
+                             gpointer      user_data);
+
+/* First what icons there are, then the back-offs, then the feeds. */
+static void
+icons_loaded (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Without them, no icon is looked for this time. */
+  run->icons = tidings_store_worker_call_finish (TIDINGS_STORE_WORKER (source), res, &error);
+  if (run->icons == NULL)
+    g_warning ("Could not read the feeds' icons: %s", error->message);
+  tidings_store_worker_call_async (run->self->worker, load_backoffs, NULL, NULL, NULL,
+                                   backoffs_loaded, run);
 }
 
 static void
@@ -649,6 +879,9 @@ tidings_refresh_run_async (TidingsRefresh      *self,
   run->owned = g_ptr_array_ref (subscriptions);
   run->subscriptions = interleave_hosts (subscriptions);
   run->waiting = g_ptr_array_new ();
+  g_queue_init (&run->icon_queue);
+  run->fetch_icons = self->fetch_icons;
+  run->icons_found = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_icon_free);
   /* Taken now: the parse threads read it, and the setter runs on the
    * caller's thread. */
   run->default_interval = self->default_interval > 0 ? self->default_interval
@@ -659,8 +892,12 @@ tidings_refresh_run_async (TidingsRefresh      *self,
   threads = CLAMP (g_get_num_processors (), 1, PARSE_THREADS_MAX);
   run->parse_pool = g_thread_pool_new (parse_job, NULL, (int) threads, FALSE, NULL);
 
-  tidings_store_worker_call_async (self->worker, load_backoffs, NULL, NULL, NULL,
-                                   backoffs_loaded, run);
+  if (run->fetch_icons)
+    tidings_store_worker_call_async (self->worker, load_icons, NULL, NULL, NULL,
+                                     icons_loaded, run);
+  else
+    tidings_store_worker_call_async (self->worker, load_backoffs, NULL, NULL, NULL,
+                                     backoffs_loaded, run);
 }
 
 gboolean
@@ -677,6 +914,15 @@ tidings_refresh_run_finish (TidingsRefresh         *self,
   if (summary != NULL && run != NULL)
     *summary = run->summary;
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+tidings_refresh_set_fetch_icons (TidingsRefresh *self,
+                                 gboolean        fetch_icons)
+{
+  g_return_if_fail (TIDINGS_IS_REFRESH (self));
+
+  self->fetch_icons = !!fetch_icons;
 }
 
 void
@@ -709,6 +955,9 @@ tidings_refresh_class_init (TidingsRefreshClass *klass)
   signals[SIGNAL_FEED_DONE] =
     g_signal_new ("feed-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_ICONS_CHANGED] =
+    g_signal_new ("icons-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);

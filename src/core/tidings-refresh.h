@@ -50,7 +50,12 @@ G_DECLARE_FINAL_TYPE (TidingsRefresh, tidings_refresh, TIDINGS, REFRESH, GObject
 /* Signals:
  *   feed-done (TidingsRefreshOutcome *outcome): one subscription finished,
  *     its result already in the store.
- *   progress (guint done, guint total) */
+ *   progress (guint done, guint total)
+ *   icons-changed: (an addition) new feed icons are in the store. A run
+ *     looks for the icon of each feed it stored without error, when the
+ *     last look is old enough (tidings-icons.h), and completes only once
+ *     those looks are stored too; an icon that cannot be had is no error
+ *     of the feed's. */
 TidingsRefresh *tidings_refresh_new        (TidingsStoreWorker     *worker,
                                             TidingsFetcher         *fetcher);
 
@@ -71,6 +76,13 @@ gboolean        tidings_refresh_run_finish (TidingsRefresh         *self,
  * built-in hour). Runs started afterwards use it to set next poll times. */
 void            tidings_refresh_set_default_interval (TidingsRefresh *self,
                                                       guint           minutes);
+
+/* Additions. Whether runs started afterwards look for the feeds' icons
+ * (see "icons-changed"); off by default, for a look may reach the feed's
+ * web site beside the feed itself. The application and `--refresh` turn it
+ * on. */
+void            tidings_refresh_set_fetch_icons (TidingsRefresh *self,
+                                                 gboolean        fetch_icons);
 
 /* The sentence for a body that did not parse: "Not a feed: the address
  * returns an HTML page", "Not a feed: the document is not well-formed XML

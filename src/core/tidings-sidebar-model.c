@@ -21,7 +21,7 @@
 
 #include <string.h>
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "tidings-sidebar-model.h"
 
@@ -771,9 +771,10 @@ library_changed (TidingsLibrary *library,
                  gpointer        user_data)
 {
   (void) library;
-  (void) changes;
   /* Every change moves some count: articles and marks the unread ones,
-   * subscriptions the rest. */
+   * subscriptions the rest. Icons are the window's icon cache's. */
+  if (changes == TIDINGS_LIBRARY_CHANGED_ICONS)
+    return;
   start_load (user_data);
 }
 
@@ -914,7 +915,7 @@ tidings_sidebar_model_init (TidingsSidebarModel *self)
   for (guint i = 0; i < N_SMART; i++)
     {
       self->smart[i] = item_new ((TidingsSidebarKind) i, 0);
-      self->smart[i]->title = g_strdup (g_dgettext (GETTEXT_PACKAGE, smart[i].title));
+      self->smart[i]->title = g_strdup (_(smart[i].title));
       self->smart[i]->icon_name = g_strdup (smart[i].icon_name);
     }
   g_list_store_splice (self->top, 0, 0, (gpointer *) self->smart, N_SMART);

@@ -33,6 +33,7 @@
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -203,9 +204,26 @@ static const char schema_v1[] =
   "    WHERE id = old.subscription_id;"
   "END;";
 
+/* Feed icons, one per subscription, fetched by the refresh. data is the
+ * file as served (NULL while none was found: the row then remembers when
+ * it was looked for); changed_at moves only when the bytes change, which
+ * is what the window's icon cache compares. */
+static const char schema_v2[] =
+  "CREATE TABLE icons ("
+  "  subscription_id INTEGER PRIMARY KEY REFERENCES subscriptions (id) ON DELETE CASCADE,"
+  "  url             TEXT,"
+  "  data            BLOB,"
+  "  content_type    TEXT,"
+  "  etag            TEXT,"
+  "  last_modified   TEXT,"
+  "  fetched_at      INTEGER NOT NULL DEFAULT 0,"
+  "  changed_at      INTEGER NOT NULL DEFAULT 0"
+  ");";
+
 /* Add a step here for every schema change; never edit a released one. */
 static const TidingsStoreMigration migrations[] = {
   { schema_v1, NULL },
+  { schema_v2, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TIDINGS_STORE_SCHEMA_VERSION);
@@ -331,12 +349,13 @@ set_db_error (sqlite3     *db,
       && (system_errno == ENOSPC || system_errno == EDQUOT || system_errno == EFBIG))
     {
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FULL,
+                   /* Translators: in these messages %s is the path of the library file. */
                    system_errno == EFBIG
-                   ? "The library %s has grown as large as a file may be here: changes to it "
-                     "could not be saved"
+                   ? _("The library %s has grown as large as a file may be here: changes to it "
+                       "could not be saved")
                    : system_errno == EDQUOT
-                   ? "The disk quota is used up: changes to the library %s could not be saved"
-                   : "The disk is full: changes to the library %s could not be saved",
+                   ? _("The disk quota is used up: changes to the library %s could not be saved")
+                   : _("The disk is full: changes to the library %s could not be saved"),
                    display_path);
       return;
     }
@@ -345,36 +364,37 @@ set_db_error (sqlite3     *db,
     {
     case SQLITE_FULL:
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FULL,
-                   "The disk is full: changes to the library %s could not be saved",
+                   _("The disk is full: changes to the library %s could not be saved"),
                    display_path);
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_BUSY,
-                   "Another program kept the library %s busy for too long; try again later",
+                   _("Another program kept the library %s busy for too long; try again later"),
                    display_path);
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT,
-                   "The library %s is damaged or is not a Tidings library (%s)",
+                   /* Translators: the second %s is SQLite's message (in English). */
+                   _("The library %s is damaged or is not a Tidings library (%s)"),
                    display_path, detail);
       break;
     case SQLITE_READONLY:
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
-                   "The library %s cannot be written to (%s)", display_path, detail);
+                   _("The library %s cannot be written to (%s)"), display_path, detail);
       break;
     case SQLITE_CANTOPEN:
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
-                   "Cannot open the library %s (%s)", display_path, detail);
+                   _("Cannot open the library %s (%s)"), display_path, detail);
       break;
     case SQLITE_IOERR:
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
-                   "Cannot read or write the library %s (%s)", display_path, detail);
+                   _("Cannot read or write the library %s (%s)"), display_path, detail);
       break;
     default:
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
-                   "The library %s refused the change (%s)", display_path, detail);
+                   _("The library %s refused the change (%s)"), display_path, detail);
       break;
     }
 }
@@ -398,8 +418,21 @@ not_found (GError     **error,
            const char  *what,
            gint64       id)
 {
-  g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND,
-               "There is no %s with the number %" G_GINT64_FORMAT " in the library", what, id);
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  /* A whole sentence for each, so that translations can decline the noun. */
+  if (g_str_equal (what, "section"))
+    /* Translators: %s is a number. */
+    g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND,
+                 _("There is no section with the number %s in the library"), number);
+  else if (g_str_equal (what, "subscription"))
+    /* Translators: %s is a number. */
+    g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND,
+                 _("There is no subscription with the number %s in the library"), number);
+  else
+    /* Translators: %s is a number. */
+    g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_NOT_FOUND,
+                 _("There is no article with the number %s in the library"), number);
   return FALSE;
 }
 
@@ -791,7 +824,7 @@ tidings_store_begin (TidingsStore  *self,
   if (!sqlite3_get_autocommit (self->db))
     {
       g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-                           "A transaction is already open on this connection");
+                           _("A transaction is already open on this connection"));
       return FALSE;
     }
   return db_exec (self, "BEGIN IMMEDIATE", error);
@@ -807,8 +840,8 @@ tidings_store_commit (TidingsStore  *self,
   if (sqlite3_get_autocommit (self->db))
     {
       g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-                           "There is no transaction to commit: it was never begun or "
-                           "an error undid it");
+                           _("There is no transaction to commit: it was never begun or "
+                             "an error undid it"));
       return FALSE;
     }
   return txn_commit (self, FALSE, error);
@@ -839,7 +872,8 @@ txn_end_inserted (TidingsStore  *self,
 char *
 tidings_store_default_path (void)
 {
-  return g_build_filename (g_get_user_data_dir (), "tidings", "tidings.db", NULL);
+  /* "tidings", or "tidings-devel" for a .Devel build (meson.build). */
+  return g_build_filename (g_get_user_data_dir (), DATA_DIR_NAME, "tidings.db", NULL);
 }
 
 static gboolean
@@ -917,7 +951,8 @@ quick_check (sqlite3     *db,
   if (problem != NULL)
     {
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT,
-                   "The library %s is damaged (%s)", display_path, problem);
+                   /* Translators: the second %s is SQLite's finding (in English). */
+                   _("The library %s is damaged (%s)"), display_path, problem);
       return FALSE;
     }
   return TRUE;
@@ -939,7 +974,8 @@ foreign_keys_hold (sqlite3     *db,
     return TRUE;
   if (rc == SQLITE_ROW)
     g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT,
-                 "The library %s holds rows that point nowhere after its upgrade", display_path);
+                 _("The library %s holds rows that point nowhere after its upgrade"),
+                 display_path);
   else
     set_db_error (db, display_path, rc, error);
   return FALSE;
@@ -951,10 +987,14 @@ set_too_new (GError     **error,
              gint64       version,
              guint        known)
 {
+  g_autofree char *format = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+
+  /* Translators: the first %s is the path of the library, the second and %u
+   * are numbers of versions of its format. */
   g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_TOO_NEW,
-               "The library %s was written by a newer version of Tidings (format %"
-               G_GINT64_FORMAT ", this version reads up to %u); it has been left as it is",
-               display_path, version, known);
+               _("The library %s was written by a newer version of Tidings (format %s, this "
+                 "version reads up to %u); it has been left as it is"),
+               display_path, format, known);
 }
 
 /* Runs steps [version, n_steps) in one transaction. The version is read
@@ -991,9 +1031,10 @@ migrate (sqlite3                      *db,
           g_set_error (error, TIDINGS_STORE_ERROR,
                        local_error->domain == TIDINGS_STORE_ERROR
                        ? local_error->code : TIDINGS_STORE_ERROR_FAILED,
-                       "Could not upgrade the library %s from format %" G_GINT64_FORMAT
-                       " to %" G_GINT64_FORMAT ": %s", display_path, v, v + 1,
-                       local_error->message);
+                       /* Translators: %s is the path of the library, the two %u are
+                        * numbers of versions of its format, the last %s says why. */
+                       _("Could not upgrade the library %s from format %u to %u: %s"),
+                       display_path, (guint) v, (guint) (v + 1), local_error->message);
           goto failed;
         }
     }
@@ -1081,7 +1122,7 @@ open_store (const char                   *path,
       g_autofree char *display_dir = g_filename_display_name (dir);
 
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
-                   "Cannot create the folder %s: %s", display_dir, g_strerror (saved_errno));
+                   _("Cannot create the folder %s: %s"), display_dir, g_strerror (saved_errno));
       return NULL;
     }
   /* No peeking at the file's header with stdio here: closing any descriptor
@@ -1107,7 +1148,7 @@ open_store (const char                   *path,
   if (version == 0 && n_objects > 0)
     {
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_CORRUPT,
-                   "%s is not a Tidings library: it is another program's database",
+                   _("%s is not a Tidings library: it is another program's database"),
                    display_path);
       goto failed;
     }
@@ -1341,15 +1382,15 @@ tidings_section_free (TidingsSection *section)
   g_free (section);
 }
 
+/* Only sections have a name to check. */
 static gboolean
 check_title (const char  *title,
-             const char  *what,
              GError     **error)
 {
   if (title != NULL && *title != '\0')
     return TRUE;
-  g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-               "A %s needs a name", what);
+  g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
+                       _("A section needs a name"));
   return FALSE;
 }
 
@@ -1358,7 +1399,7 @@ section_exists_error (GError     **error,
                       const char  *title)
 {
   g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_EXISTS,
-               "There is already a section called “%s” there", title);
+               _("There is already a section called “%s” there"), title);
   return FALSE;
 }
 
@@ -1409,8 +1450,8 @@ check_parent (TidingsStore  *self,
   if (grandparent != 0)
     {
       g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-                           "Sections nest only one level deep: that section is already "
-                           "inside another");
+                           _("Sections nest only one level deep: that section is already "
+                             "inside another"));
       return FALSE;
     }
   return TRUE;
@@ -1429,7 +1470,7 @@ tidings_store_add_section (TidingsStore  *self,
   g_return_val_if_fail (TIDINGS_IS_STORE (self), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  if (!check_title (title, "section", error) || !txn_begin (self, &nested, error))
+  if (!check_title (title, error) || !txn_begin (self, &nested, error))
     return 0;
   ok = (parent_id == 0 || check_parent (self, parent_id, error)) &&
        run_sql_full (self, "INSERT INTO sections (parent_id, position, title) VALUES (?1,"
@@ -1468,7 +1509,7 @@ tidings_store_rename_section (TidingsStore  *self,
   g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_title (title, "section", error))
+  if (!check_title (title, error))
     return FALSE;
   if (!run_sql_full (self, "UPDATE sections SET title = ?2 WHERE id = ?1",
                      ARGS (arg_int (id), arg_text (title)), &taken, error))
@@ -1543,7 +1584,7 @@ reorder (TidingsStore   *self,
     return TRUE;
   if (taken)
     g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_EXISTS,
-                         "There is already a section with that name there");
+                         _("There is already a section with that name there"));
   return FALSE;
 }
 
@@ -1582,7 +1623,7 @@ check_nesting (TidingsStore  *self,
   if (parent_id == id)
     {
       g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-                           "A section cannot go inside itself");
+                           _("A section cannot go inside itself"));
       return FALSE;
     }
   if (!check_parent (self, parent_id, error))
@@ -1591,8 +1632,8 @@ check_nesting (TidingsStore  *self,
                     ARGS (arg_int (id)), &failed, error);
   if (stmt != NULL)
     g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-                         "Sections nest only one level deep: this section holds "
-                         "sections of its own");
+                         _("Sections nest only one level deep: this section holds "
+                           "sections of its own"));
   return stmt == NULL && !failed;
 }
 
@@ -1804,7 +1845,7 @@ tidings_store_add_subscription (TidingsStore  *self,
   if (url == NULL || *url == '\0')
     {
       g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-                           "A subscription needs the address of its feed");
+                           _("A subscription needs the address of its feed"));
       return 0;
     }
   if (!txn_begin (self, &nested, error))
@@ -1818,7 +1859,7 @@ tidings_store_add_subscription (TidingsStore  *self,
                      ARGS (arg_id (section_id), arg_text (url), arg_text (title)), &taken, error);
   if (taken)
     g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_EXISTS,
-                 "You are already subscribed to %s", url);
+                 _("You are already subscribed to %s"), url);
   return txn_end_inserted (self, nested, ok, error);
 }
 
@@ -1936,7 +1977,7 @@ tidings_store_set_subscription_settings (TidingsStore  *self,
   if (retention_count < -1 || retention_days < -1 || interval_minutes < 0)
     {
       g_set_error_literal (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-                           "Limits and intervals cannot be negative");
+                           _("Limits and intervals cannot be negative"));
       return FALSE;
     }
   return change_row (self, "subscription", id,
@@ -2939,7 +2980,7 @@ check_query (const TidingsArticleQuery  *query,
   if (query->kind <= TIDINGS_SCOPE_SUBSCRIPTION)
     return TRUE;
   g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_INVALID,
-               "There is no kind of article list numbered %d", (int) query->kind);
+               _("There is no kind of article list numbered %d"), (int) query->kind);
   return FALSE;
 }
 
@@ -3782,4 +3823,147 @@ tidings_store_unread_counts (TidingsStore  *self,
   if (all_unread != NULL)
     *all_unread = total;
   return TRUE;
+}
+
+/* ---- Feed icons ---- */
+
+void
+tidings_icon_free (TidingsIcon *icon)
+{
+  if (icon == NULL)
+    return;
+  g_free (icon->url);
+  g_clear_pointer (&icon->data, g_bytes_unref);
+  g_free (icon->content_type);
+  g_free (icon->etag);
+  g_free (icon->last_modified);
+  g_free (icon);
+}
+
+gboolean
+tidings_store_set_icon (TidingsStore       *self,
+                        const TidingsIcon  *icon,
+                        GError            **error)
+{
+  g_autoptr(Stmt) stmt = NULL;
+
+  g_return_val_if_fail (TIDINGS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (icon != NULL && icon->subscription_id > 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (icon->data != NULL)
+    {
+      gsize len;
+      gconstpointer data = g_bytes_get_data (icon->data, &len);
+
+      stmt = stmt_get (self,
+                       "INSERT INTO icons (subscription_id, url, data, content_type, etag,"
+                       "                   last_modified, fetched_at, changed_at)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)"
+                       " ON CONFLICT (subscription_id) DO UPDATE SET"
+                       "  url = excluded.url, content_type = excluded.content_type,"
+                       "  etag = excluded.etag, last_modified = excluded.last_modified,"
+                       "  fetched_at = excluded.fetched_at,"
+                       "  changed_at = CASE WHEN data IS excluded.data THEN changed_at"
+                       "                    ELSE excluded.changed_at END,"
+                       "  data = excluded.data",
+                       error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, icon->subscription_id);
+      bind_text (stmt, 2, icon->url);
+      /* An empty blob is still an image the sniffing let through. */
+      sqlite3_bind_blob64 (stmt, 3, len > 0 ? data : "", len, SQLITE_STATIC);
+      bind_text (stmt, 4, icon->content_type);
+      bind_text (stmt, 5, icon->etag);
+      bind_text (stmt, 6, icon->last_modified);
+      sqlite3_bind_int64 (stmt, 7, icon->fetched_at);
+    }
+  else
+    {
+      stmt = stmt_get (self,
+                       "INSERT INTO icons (subscription_id, etag, last_modified, fetched_at)"
+                       " VALUES (?1, ?2, ?3, ?4)"
+                       " ON CONFLICT (subscription_id) DO UPDATE SET"
+                       "  etag = coalesce (excluded.etag, etag),"
+                       "  last_modified = coalesce (excluded.last_modified, last_modified),"
+                       "  fetched_at = excluded.fetched_at",
+                       error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, icon->subscription_id);
+      bind_text (stmt, 2, icon->etag);
+      bind_text (stmt, 3, icon->last_modified);
+      sqlite3_bind_int64 (stmt, 4, icon->fetched_at);
+    }
+  return stmt_run (self, stmt, error);
+}
+
+static TidingsIcon *
+icon_from_row (Stmt *stmt)
+{
+  TidingsIcon *icon = g_new0 (TidingsIcon, 1);
+
+  icon->subscription_id = sqlite3_column_int64 (stmt, 0);
+  icon->url = column_dup (stmt, 1);
+  icon->content_type = column_dup (stmt, 2);
+  icon->etag = column_dup (stmt, 3);
+  icon->last_modified = column_dup (stmt, 4);
+  icon->fetched_at = sqlite3_column_int64 (stmt, 5);
+  icon->changed_at = sqlite3_column_int64 (stmt, 6);
+  return icon;
+}
+
+#define ICON_COLUMNS "subscription_id, url, content_type, etag, last_modified, fetched_at," \
+                     " changed_at"
+
+TidingsIcon *
+tidings_store_get_icon (TidingsStore  *self,
+                        gint64         subscription_id,
+                        GError       **error)
+{
+  g_autoptr(Stmt) stmt = NULL;
+  gboolean failed = FALSE;
+  TidingsIcon *icon;
+  const void *data;
+
+  g_return_val_if_fail (TIDINGS_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = query_row (self, "SELECT " ICON_COLUMNS ", data FROM icons"
+                          " WHERE subscription_id = ?1 AND data IS NOT NULL",
+                    ARGS (arg_int (subscription_id)), &failed, error);
+  if (stmt == NULL)
+    return NULL;
+  icon = icon_from_row (stmt);
+  data = sqlite3_column_blob (stmt, 7);
+  icon->data = g_bytes_new (data, (gsize) sqlite3_column_bytes (stmt, 7));
+  return icon;
+}
+
+GHashTable *
+tidings_store_list_icons (TidingsStore  *self,
+                          GError       **error)
+{
+  g_autoptr(GHashTable) icons = NULL;
+  g_autoptr(Stmt) stmt = NULL;
+  gboolean failed = FALSE;
+
+  g_return_val_if_fail (TIDINGS_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = stmt_get (self, "SELECT " ICON_COLUMNS " FROM icons", error);
+  if (stmt == NULL)
+    return NULL;
+  icons = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                 (GDestroyNotify) tidings_icon_free);
+  while (stmt_next (self, stmt, &failed, error))
+    {
+      TidingsIcon *icon = icon_from_row (stmt);
+
+      g_hash_table_insert (icons, &icon->subscription_id, icon);
+    }
+  if (failed)
+    return NULL;
+  return g_steal_pointer (&icons);
 }

@@ -36,7 +36,7 @@ typedef enum
 GQuark tidings_store_error_quark (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define TIDINGS_STORE_SCHEMA_VERSION 1
+#define TIDINGS_STORE_SCHEMA_VERSION 2
 
 /* ---- Rows handed out by the store (plain structs, owned by the caller) ---- */
 
@@ -196,7 +196,7 @@ typedef struct
 #define TIDINGS_TYPE_STORE (tidings_store_get_type ())
 G_DECLARE_FINAL_TYPE (TidingsStore, tidings_store, TIDINGS, STORE, GObject)
 
-/* $XDG_DATA_HOME/tidings/tidings.db (g_get_user_data_dir()). */
+/* $XDG_DATA_HOME/tidings/tidings.db (g_get_user_data_dir()); tidings-devel/ in a .Devel build. */
 char         *tidings_store_default_path   (void);
 
 /* Opens (creating the file and its folder when missing) and migrates the
@@ -402,5 +402,44 @@ void                tidings_store_worker_call_async   (TidingsStoreWorker  *self
 gpointer            tidings_store_worker_call_finish  (TidingsStoreWorker  *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+
+/* ---- Feed icons (additions) ---- */
+
+/* A feed's icon as the refresh found it. */
+typedef struct
+{
+  gint64   subscription_id;
+  char    *url;            /* where the image came from; NULL while none was found */
+  GBytes  *data;           /* the file as served (PNG, ICO, GIF, JPEG or WebP); NULL when
+                              none was found, or not asked for */
+  char    *content_type;   /* image/png, ... as sniffed from the bytes */
+  char    *etag;           /* validators for the next conditional request */
+  char    *last_modified;
+  gint64   fetched_at;     /* when it was last looked for */
+  gint64   changed_at;     /* when the bytes last changed (0: never had any) */
+} TidingsIcon;
+
+void tidings_icon_free (TidingsIcon *icon);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TidingsIcon, tidings_icon_free)
+
+/* Records a look for @icon->subscription_id's icon at @icon->fetched_at.
+ * With data, the image (with its url, type and validators) replaces the one
+ * stored, changed_at moving only when the bytes differ. Without data, the
+ * stored image stays: @icon->etag and @icon->last_modified, when set,
+ * replace the validators (a 304), and only the time of the look is kept
+ * otherwise (nothing found). */
+gboolean      tidings_store_set_icon        (TidingsStore       *self,
+                                             const TidingsIcon  *icon,
+                                             GError            **error);
+/* The stored icon with its data, or NULL (and no error) when there is no
+ * image for @subscription_id. */
+TidingsIcon  *tidings_store_get_icon        (TidingsStore       *self,
+                                             gint64              subscription_id,
+                                             GError            **error);
+/* Every icon row without the data: subscription id (gint64 *) ->
+ * TidingsIcon. What the refresh needs to decide whether to look again, and
+ * what the window compares changed_at with. */
+GHashTable   *tidings_store_list_icons      (TidingsStore       *self,
+                                             GError            **error);
 
 G_END_DECLS

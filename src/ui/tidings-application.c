@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "tidings-application.h"
+#include "tidings-icons.h"
 #include "tidings-parser.h"
 #include "tidings-preferences.h"
 #include "tidings-shortcuts.h"
@@ -144,6 +145,14 @@ refresh_interval_changed_cb (TidingsApplication *self)
   int minutes = g_settings_get_int (self->settings, "refresh-interval");
 
   tidings_library_set_auto_refresh (self->library, (guint) MAX (minutes, 0));
+}
+
+static void
+feed_icons_changed_cb (TidingsApplication *self)
+{
+  tidings_library_set_fetch_icons (self->library,
+                                   g_settings_get_boolean (self->settings, "feed-icons")
+                                   && tidings_icons_allowed ());
 }
 
 static void
@@ -647,6 +656,9 @@ tidings_application_startup (GApplication *app)
       return;
     }
 
+  feed_icons_changed_cb (self);
+  g_signal_connect_object (self->settings, "changed::feed-icons",
+                           G_CALLBACK (feed_icons_changed_cb), self, G_CONNECT_SWAPPED);
   retention_changed_cb (self);
   g_signal_connect_object (self->settings, "changed::retention-days",
                            G_CALLBACK (retention_changed_cb), self, G_CONNECT_SWAPPED);
@@ -697,6 +709,13 @@ static void
 tidings_application_init (TidingsApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self),
+                                                     _("[FILE|URL…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Follow news and blogs through their feeds. "
+                                              "Without options, the window opens; a feed "
+                                              "file or address opens the Add Feed dialog "
+                                              "for it."));
 }
 
 TidingsApplication *

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tidings-icon-cache.h"
 #include "tidings-sidebar-row.h"
 #include "tidings-window.h"
 
@@ -23,6 +24,7 @@ struct _TidingsSidebarRow
   GtkTreeListRow     *list_row;
   TidingsSidebarItem *item;       /* the list-row's item, watched */
   GtkWidget          *menu;       /* GtkPopoverMenu, made on first use */
+  TidingsIconCache   *icon_cache; /* the window's, while the row is in one */
 
   GtkTreeExpander    *expander;
   GtkImage           *icon;
@@ -53,11 +55,33 @@ static void
 update_icon (TidingsSidebarRow *self)
 {
   const char *icon_name = tidings_sidebar_item_get_icon_name (self->item);
+  GdkTexture *texture = NULL;
 
-  /* Feeds have no icon name; their favicon is for later. */
+  /* Feeds have no icon name: their own icon, once the cache has it. */
+  if (self->icon_cache != NULL
+      && tidings_sidebar_item_get_kind (self->item) == TIDINGS_SIDEBAR_SUBSCRIPTION)
+    texture = tidings_icon_cache_lookup (self->icon_cache,
+                                         tidings_sidebar_item_get_id (self->item));
+  /* Set only on a change: every row hears of every batch of icons. */
+  if (texture != NULL)
+    {
+      if (gtk_image_get_storage_type (self->icon) != GTK_IMAGE_PAINTABLE
+          || gtk_image_get_paintable (self->icon) != GDK_PAINTABLE (texture))
+        gtk_image_set_from_paintable (self->icon, GDK_PAINTABLE (texture));
+      return;
+    }
   if (icon_name == NULL || *icon_name == '\0')
-    icon_name = "application-rss+xml-symbolic";
-  gtk_image_set_from_icon_name (self->icon, icon_name);
+    icon_name = tidings_icon_cache_get_fallback_name ();
+  if (gtk_image_get_storage_type (self->icon) != GTK_IMAGE_ICON_NAME
+      || g_strcmp0 (gtk_image_get_icon_name (self->icon), icon_name) != 0)
+    gtk_image_set_from_icon_name (self->icon, icon_name);
+}
+
+static void
+icon_changed_cb (TidingsSidebarRow *self)
+{
+  if (self->item != NULL)
+    update_icon (self);
 }
 
 static void
@@ -218,88 +242,6 @@ long_press_cb (GtkGestureLongPress *gesture,
   popup_menu_at (self, x, y);
 }
 
-/* ---- Drag and drop: feeds onto sections ---- */
-
-static GdkContentProvider *
-drag_prepare_cb (GtkDragSource     *source,
-                 double             x,
-                 double             y,
-                 TidingsSidebarRow *self)
-{
-  if (self->item == NULL
-      || tidings_sidebar_item_get_kind (self->item) != TIDINGS_SIDEBAR_SUBSCRIPTION)
-    return NULL;
-
-  return gdk_content_provider_new_typed (TIDINGS_TYPE_SIDEBAR_ITEM, self->item);
-}
-
-static void
-drag_begin_cb (GtkDragSource     *source,
-               GdkDrag           *drag,
-               TidingsSidebarRow *self)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
-
-  gtk_drag_source_set_icon (source, paintable, 0, 0);
-}
-
-/* The section a feed dropped on this row goes to, or -1 when it takes none. */
-static gint64
-drop_section (TidingsSidebarRow *self)
-{
-  if (self->item == NULL)
-    return -1;
-
-  switch (tidings_sidebar_item_get_kind (self->item))
-    {
-    case TIDINGS_SIDEBAR_SECTION:
-      return tidings_sidebar_item_get_id (self->item);
-    case TIDINGS_SIDEBAR_SUBSCRIPTION:
-      /* Onto a feed: beside it, in its section. */
-      return tidings_sidebar_item_get_parent_id (self->item);
-    case TIDINGS_SIDEBAR_ALL:
-    case TIDINGS_SIDEBAR_UNREAD:
-    case TIDINGS_SIDEBAR_STARRED:
-    case TIDINGS_SIDEBAR_TODAY:
-    default:
-      return -1;
-    }
-}
-
-static gboolean
-drop_accept_cb (GtkDropTarget     *target,
-                GdkDrop           *drop,
-                TidingsSidebarRow *self)
-{
-  return drop_section (self) >= 0
-         && gdk_content_formats_contain_gtype (gdk_drop_get_formats (drop),
-                                               TIDINGS_TYPE_SIDEBAR_ITEM);
-}
-
-static gboolean
-drop_cb (GtkDropTarget     *target,
-         const GValue      *value,
-         double             x,
-         double             y,
-         TidingsSidebarRow *self)
-{
-  TidingsSidebarItem *feed;
-  gint64 section_id = drop_section (self);
-
-  if (section_id < 0 || !G_VALUE_HOLDS (value, TIDINGS_TYPE_SIDEBAR_ITEM))
-    return FALSE;
-
-  feed = g_value_get_object (value);
-  if (feed == NULL || feed == self->item
-      || tidings_sidebar_item_get_kind (feed) != TIDINGS_SIDEBAR_SUBSCRIPTION)
-    return FALSE;
-  if (tidings_sidebar_item_get_parent_id (feed) == section_id)
-    return FALSE;
-
-  return gtk_widget_activate_action (GTK_WIDGET (self), "win.move-feed", "(xx)",
-                                     tidings_sidebar_item_get_id (feed), section_id);
-}
-
 /* ---- GObject ---- */
 
 static void
@@ -317,6 +259,38 @@ tidings_sidebar_row_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (tidings_sidebar_row_parent_class)->dispose (object);
+}
+
+/* The icon cache is the window's: found when the row joins one. */
+static void
+tidings_sidebar_row_root (GtkWidget *widget)
+{
+  TidingsSidebarRow *self = TIDINGS_SIDEBAR_ROW (widget);
+  GtkWidget *window;
+
+  GTK_WIDGET_CLASS (tidings_sidebar_row_parent_class)->root (widget);
+
+  window = gtk_widget_get_ancestor (widget, TIDINGS_TYPE_WINDOW);
+  if (window == NULL)
+    return;
+  self->icon_cache = g_object_ref (_tidings_window_get_icon_cache (TIDINGS_WINDOW (window)));
+  g_signal_connect_swapped (self->icon_cache, "changed", G_CALLBACK (icon_changed_cb), self);
+  if (self->item != NULL)
+    update_icon (self);
+}
+
+static void
+tidings_sidebar_row_unroot (GtkWidget *widget)
+{
+  TidingsSidebarRow *self = TIDINGS_SIDEBAR_ROW (widget);
+
+  if (self->icon_cache != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->icon_cache, icon_changed_cb, self);
+      g_clear_object (&self->icon_cache);
+    }
+
+  GTK_WIDGET_CLASS (tidings_sidebar_row_parent_class)->unroot (widget);
 }
 
 static void
@@ -379,6 +353,8 @@ tidings_sidebar_row_class_init (TidingsSidebarRowClass *klass)
   object_class->get_property = tidings_sidebar_row_get_property;
   object_class->set_property = tidings_sidebar_row_set_property;
   widget_class->size_allocate = tidings_sidebar_row_size_allocate;
+  widget_class->root = tidings_sidebar_row_root;
+  widget_class->unroot = tidings_sidebar_row_unroot;
 
   properties[PROP_LIST_ROW] =
     g_param_spec_object ("list-row", NULL, NULL, GTK_TYPE_TREE_LIST_ROW,
@@ -401,8 +377,6 @@ tidings_sidebar_row_init (TidingsSidebarRow *self)
 {
   GtkGesture *click;
   GtkGesture *long_press;
-  GtkDragSource *drag;
-  GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -415,17 +389,6 @@ tidings_sidebar_row_init (TidingsSidebarRow *self)
   gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
   g_signal_connect (long_press, "pressed", G_CALLBACK (long_press_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (long_press));
-
-  drag = gtk_drag_source_new ();
-  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
-  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-
-  drop = gtk_drop_target_new (TIDINGS_TYPE_SIDEBAR_ITEM, GDK_ACTION_MOVE);
-  g_signal_connect (drop, "accept", G_CALLBACK (drop_accept_cb), self);
-  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 GtkWidget *

@@ -18,8 +18,7 @@ G_DECLARE_FINAL_TYPE (TidingsSidebarRow, tidings_sidebar_row, TIDINGS, SIDEBAR_R
  *
  * The row asks its window for a context menu on a right click or a long
  * press (win.item-menu is not an action: the window answers
- * _tidings_window_get_item_menu()), and takes feeds dragged onto a section:
- * the drop activates win.move-feed with (feed id, section id). */
+ * _tidings_window_get_item_menu()). Dragging rows is tidings-sidebar-dnd.c's. */
 GtkWidget          *tidings_sidebar_row_new          (void);
 GtkTreeListRow     *tidings_sidebar_row_get_list_row (TidingsSidebarRow *self);
 void                tidings_sidebar_row_set_list_row (TidingsSidebarRow *self,
