@@ -23,6 +23,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -180,7 +184,7 @@ static GError *
 no_result_error (void)
 {
   return g_error_new_literal (TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
-                              "The library gave no answer");
+                              _("The library gave no answer"));
 }
 
 static gint64 *
@@ -420,6 +424,64 @@ tidings_library_write_finish (TidingsLibrary  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- giving memory back ---- */
+
+/* SQLite keeps the pages a query read in its page cache until the cache is
+ * full, and malloc keeps what was freed for the next allocation: after a
+ * burst of work (the first list, a big section, a refresh) the window would
+ * go on holding megabytes it no longer uses. */
+static gpointer
+release_memory_func (TidingsStore  *store,
+                     gpointer       data,
+                     GError       **error)
+{
+  (void) data;
+  (void) error;
+  sqlite3_db_release_memory (_tidings_store_get_db (store));
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+writer_released (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  (void) user_data;
+  if (tidings_library_write_finish (TIDINGS_LIBRARY (source), result, &error) == NULL)
+    g_debug ("The writer kept its page cache: %s", error->message);
+#ifdef HAVE_MALLOC_TRIM
+  /* Both connections have freed their pages: hand the free memory of every
+   * malloc arena back to the system. */
+  malloc_trim (0);
+#endif
+}
+
+static void
+reader_released (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  TidingsLibrary *self = TIDINGS_LIBRARY (source);
+  g_autoptr(GError) error = NULL;
+
+  (void) user_data;
+  if (tidings_library_read_finish (self, result, &error) == NULL)
+    g_debug ("The reader kept its page cache: %s", error->message);
+  tidings_library_write_async (self, release_memory_func, NULL, NULL, 0, NULL,
+                               writer_released, NULL);
+}
+
+void
+tidings_library_release_memory (TidingsLibrary *self)
+{
+  g_return_if_fail (TIDINGS_IS_LIBRARY (self));
+
+  tidings_library_read_async (self, release_memory_func, NULL, NULL, NULL,
+                              reader_released, NULL);
+}
+
 /* ---- "changed" and the backup it triggers ---- */
 
 static gpointer
@@ -590,7 +652,7 @@ read_data_version (TidingsStore  *store,
   if (rc != SQLITE_ROW)
     {
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
-                   "Could not look for changes to the library (%s)", sqlite3_errstr (rc));
+                   _("Could not look for changes to the library (%s)"), sqlite3_errstr (rc));
       return NULL;
     }
   return g_memdup2 (&version, sizeof version);
@@ -628,7 +690,8 @@ data_version_read (GObject      *source,
     {
       g_debug ("Another program changed the library");
       batch_changes (self, TIDINGS_LIBRARY_CHANGED_SUBSCRIPTIONS
-                           | TIDINGS_LIBRARY_CHANGED_ARTICLES | TIDINGS_LIBRARY_CHANGED_STATE);
+                           | TIDINGS_LIBRARY_CHANGED_ARTICLES | TIDINGS_LIBRARY_CHANGED_STATE
+                           | TIDINGS_LIBRARY_CHANGED_ICONS);
     }
   self->watched_commits = commits;
   self->data_version = *version;
@@ -697,7 +760,7 @@ request_finish (Request *request,
     g_cancellable_disconnect (request->cancellable, request->cancelled_id);
   if (request->cancelled)
     g_task_return_new_error (request->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                             "The refresh was cancelled");
+                             _("The refresh was cancelled"));
   else if (session->error != NULL)
     g_task_return_error (request->task, g_error_copy (session->error));
   else
@@ -883,6 +946,14 @@ on_feed_done (TidingsRefresh        *refresh,
     }
   batch_changes (self, changes);
   g_signal_emit (self, signals[SIGNAL_FEED_REFRESHED], 0, outcome);
+}
+
+static void
+on_icons_changed (TidingsRefresh *refresh,
+                  gpointer        user_data)
+{
+  (void) refresh;
+  batch_changes (user_data, TIDINGS_LIBRARY_CHANGED_ICONS);
 }
 
 static void
@@ -1787,7 +1858,7 @@ move_aside (const char  *path,
           if (i > 0 && saved_errno == ENOENT)
             continue;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Could not move the damaged library %s aside: %s", display,
+                       _("Could not move the damaged library %s aside: %s"), display,
                        g_strerror (saved_errno));
           return FALSE;
         }
@@ -1870,24 +1941,35 @@ tidings_library_recover (const char    *database_path,
   display_damaged = g_filename_display_name (recovery->damaged_path);
   if (recovery->backup_path == NULL)
     recovery->message =
-      g_strdup_printf ("%s. It was kept as %s and a new, empty library was started: no backup "
-                       "of the subscriptions was found to restore them from.",
+      /* Translators: the first %s is a sentence saying what is wrong with the
+       * library, the second the path it was kept at. */
+      g_strdup_printf (_("%s. It was kept as %s and a new, empty library was started: no "
+                         "backup of the subscriptions was found to restore them from."),
                        open_error->message, display_damaged);
   else
     {
       display_backup = g_filename_display_name (recovery->backup_path);
       if (recovery->backup_error != NULL)
         recovery->message =
-          g_strdup_printf ("%s. It was kept as %s and a new, empty library was started: the "
-                           "backup of the subscriptions %s could not be read (%s).",
+          /* Translators: the first %s is a sentence saying what is wrong with the
+           * library, the second the path it was kept at, the third the path of
+           * the backup, the last why it could not be read. */
+          g_strdup_printf (_("%s. It was kept as %s and a new, empty library was started: "
+                             "the backup of the subscriptions %s could not be read (%s)."),
                            open_error->message, display_damaged, display_backup,
                            recovery->backup_error);
       else
         recovery->message =
-          g_strdup_printf ("%s. It was kept as %s and a new library was started with %u %s "
-                           "restored from the backup %s.",
+          /* Translators: the first %s is a sentence saying what is wrong with the
+           * library, the second the path it was kept at, %u a number of
+           * subscriptions, the last %s the path of the backup. */
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%s. It was kept as %s and a new library was started "
+                                        "with %u subscription restored from the backup %s.",
+                                        "%s. It was kept as %s and a new library was started "
+                                        "with %u subscriptions restored from the backup %s.",
+                                        recovery->n_restored),
                            open_error->message, display_damaged, recovery->n_restored,
-                           recovery->n_restored == 1 ? "subscription" : "subscriptions",
                            display_backup);
     }
   return g_steal_pointer (&recovery);
@@ -1904,6 +1986,15 @@ tidings_library_get_backup_path (const char *database_path)
 
   dir = g_path_get_dirname (database_path);
   return g_build_filename (dir, BACKUP_NAME, NULL);
+}
+
+void
+tidings_library_set_fetch_icons (TidingsLibrary *self,
+                                 gboolean        fetch_icons)
+{
+  g_return_if_fail (TIDINGS_IS_LIBRARY (self));
+
+  tidings_refresh_set_fetch_icons (self->refresh, fetch_icons);
 }
 
 void
@@ -1941,6 +2032,7 @@ tidings_library_new (const char  *path,
   self->refresh = tidings_refresh_new (self->writer, self->fetcher);
   g_signal_connect (self->refresh, "feed-done", G_CALLBACK (on_feed_done), self);
   g_signal_connect (self->refresh, "progress", G_CALLBACK (on_progress), self);
+  g_signal_connect (self->refresh, "icons-changed", G_CALLBACK (on_icons_changed), self);
 
   task = g_task_new (self, NULL, interval_loaded, NULL);
   reader_call (self, load_interval, NULL, NULL, task);

@@ -26,6 +26,8 @@ typedef enum
                                                      renamed, moved, or their error or title */
   TIDINGS_LIBRARY_CHANGED_ARTICLES      = 1 << 1, /* articles added, updated or removed */
   TIDINGS_LIBRARY_CHANGED_STATE         = 1 << 2, /* read or starred marks */
+  TIDINGS_LIBRARY_CHANGED_ICONS         = 1 << 3, /* (an addition) feed icons, as the refresh
+                                                     stores them */
 } TidingsLibraryChange;
 
 #define TIDINGS_TYPE_LIBRARY (tidings_library_get_type ())
@@ -75,6 +77,10 @@ void            tidings_library_write_async     (TidingsLibrary       *self,
 gpointer        tidings_library_write_finish    (TidingsLibrary       *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
+
+/* Lets the connections drop the pages they cached and the process give
+ * freed memory back to the system; for when the window has gone quiet. */
+void            tidings_library_release_memory  (TidingsLibrary       *self);
 
 /* Fire-and-forget changes of state (errors are logged). */
 void            tidings_library_set_read        (TidingsLibrary       *self,
@@ -223,5 +229,11 @@ void            _tidings_library_run_scheduler_now (TidingsLibrary *self);
 /* For tests: how long after a change the backup is written (2 s). */
 void            _tidings_library_set_backup_delay  (TidingsLibrary *self,
                                                     guint           milliseconds);
+
+/* Whether refreshes look for the feeds' icons (tidings_refresh_set_fetch_icons(),
+ * off by default; the application turns it on). New icons come with
+ * "changed" TIDINGS_LIBRARY_CHANGED_ICONS. */
+void            tidings_library_set_fetch_icons    (TidingsLibrary *self,
+                                                    gboolean        fetch_icons);
 
 G_END_DECLS

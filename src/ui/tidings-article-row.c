@@ -11,8 +11,10 @@
  * is cheap where it can be: no template, its text drawn from Pango layouts
  * rather than four labels, a height that follows from the fonts' metrics
  * without laying any text out (the title and the excerpt share three
- * lines), and the text laid out only once the row is drawn on screen. Only
- * the unread dot and the star button are widgets.
+ * lines), and the text laid out only once the row is drawn on screen. The
+ * star is drawn too, from the icon theme's shared paintable, and the row
+ * itself takes its clicks and tooltip: a button in each of the 200 rows
+ * cost a megabyte. Only the unread dot is a widget.
  */
 
 #define G_LOG_DOMAIN "tidings-article-row"
@@ -22,19 +24,24 @@
 #include <glib/gi18n.h>
 
 #include "tidings-article-row.h"
+#include "tidings-window.h"
 
 /* Geometry, in pixels, as the labels of the earlier template had it. */
 #define DOT_SIZE       8
 #define DOT_TOP        7
 #define SPACING        6
 #define META_SPACING   2
-/* The star button's size in style.css */
+/* The star's square at the row's end, and its icon inside */
 #define STAR_SIZE      28
+#define STAR_ICON      16
 /* The title takes up to two of them, the excerpt the rest. */
 #define TEXT_LINES     3
 /* libadwaita's .caption and .dim-label */
 #define CAPTION_POINTS 9
 #define DIM_ALPHA      0.55f
+/* The feed's icon, before its name; no taller than the caption's line. */
+#define ICON_SIZE      16
+#define ICON_SPACING   4
 
 struct _TidingsArticleListRow
 {
@@ -43,8 +50,6 @@ struct _TidingsArticleListRow
   TidingsArticleItem *item;
 
   GtkWidget          *unread_dot;
-  GtkToggleButton    *star_button;
-  gboolean            updating_star;
   gboolean            shown_starred;
 
   /* The text, laid out at layout_width (-1: not yet, or stale) */
@@ -58,6 +63,10 @@ struct _TidingsArticleListRow
    * may have come into view. */
   gboolean            culled;
   GtkAdjustment      *vadjustment;
+
+  /* The window's, while mapped: one texture per feed for every row. */
+  TidingsIconCache   *icon_cache;
+  GdkTexture         *drawn_icon;   /* what the last snapshot drew, NULL: the fallback */
 };
 
 G_DEFINE_FINAL_TYPE (TidingsArticleListRow, tidings_article_list_row, GTK_TYPE_WIDGET)
@@ -108,13 +117,16 @@ _tidings_format_relative_time (gint64 date,
   if (days == 0)
     return g_strdup (_("Yesterday"));
   if (days < 6)
-    /* Translators: a weekday, see g_date_time_format() */
+    /* Translators: a weekday, see g_date_time_format()
+     * xgettext:no-c-format */
     return g_date_time_format (then, _("%A"));
   if (g_date_time_get_year (then) == g_date_time_get_year (local_now))
-    /* Translators: a day of this year, see g_date_time_format() */
-    return g_date_time_format (then, _("%e %B"));
-  /* Translators: a day of another year, see g_date_time_format() */
-  return g_date_time_format (then, _("%e %B %Y"));
+    /* Translators: a day of this year, see g_date_time_format()
+     * xgettext:no-c-format */
+    return g_date_time_format (then, _("%-e %B"));
+  /* Translators: a day of another year, see g_date_time_format()
+   * xgettext:no-c-format */
+  return g_date_time_format (then, _("%-e %B %Y"));
 }
 
 /* Line heights of the body and caption fonts for @widget's font, kept
@@ -193,6 +205,12 @@ item_is_unread (TidingsArticleListRow *self)
          && !tidings_article_item_get_read (self->item);
 }
 
+static int
+icon_size (TidingsArticleListRow *self)
+{
+  return MIN (ICON_SIZE, get_line_heights (GTK_WIDGET (self))->caption);
+}
+
 /* Lays the text out for a text column @width pixels wide. */
 static void
 ensure_layouts (TidingsArticleListRow *self,
@@ -235,7 +253,8 @@ ensure_layouts (TidingsArticleListRow *self,
   self->feed_layout = new_caption_layout (self, feed != NULL ? feed : "");
   pango_layout_set_ellipsize (self->feed_layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_width (self->feed_layout,
-                          MAX (0, width - time_width - SPACING) * PANGO_SCALE);
+                          MAX (0, width - time_width - SPACING - icon_size (self) - ICON_SPACING)
+                          * PANGO_SCALE);
 
   self->title_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
                                                        title != NULL ? title : "");
@@ -310,37 +329,31 @@ update_read (TidingsArticleListRow *self)
   text_changed (self);
 }
 
+static gboolean
+item_is_starred (TidingsArticleListRow *self)
+{
+  return self->item != NULL && tidings_article_item_get_starred (self->item);
+}
+
 static void
 update_starred (TidingsArticleListRow *self)
 {
-  gboolean starred = self->item != NULL && tidings_article_item_get_starred (self->item);
+  gboolean starred = item_is_starred (self);
 
-  self->updating_star = TRUE;
-  gtk_toggle_button_set_active (self->star_button, starred);
-  self->updating_star = FALSE;
-  /* Set only on a change: the list binds rows by the hundred. */
+  /* Redrawn only on a change: the list binds rows by the hundred. */
   if (starred == self->shown_starred)
     return;
   self->shown_starred = starred;
-  gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
-                            starred ? "starred-symbolic" : "non-starred-symbolic");
-  /* Unstarred rows show their star only on hover (style.css), so that a
-   * long list is not a column of outlines. */
-  if (starred)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "starred");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "starred");
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
 update_all (TidingsArticleListRow *self)
 {
-  gboolean loaded = self->item != NULL && tidings_article_item_get_loaded (self->item);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->star_button), loaded);
   update_accessible_label (self);
   update_read (self);
   update_starred (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -358,31 +371,125 @@ item_notify_cb (TidingsArticleListRow *self,
     update_all (self);
 }
 
-static void
-star_toggled_cb (TidingsArticleListRow *self,
-                 GtkToggleButton       *button)
-{
-  if (self->updating_star || self->item == NULL
-      || !tidings_article_item_get_loaded (self->item))
-    return;
+/* ---- The star ---- */
 
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.set-starred", "(xb)",
-                              tidings_article_item_get_id (self->item),
-                              gtk_toggle_button_get_active (button));
+static gboolean
+item_is_loaded (TidingsArticleListRow *self)
+{
+  return self->item != NULL && tidings_article_item_get_loaded (self->item);
+}
+
+static graphene_rect_t
+star_bounds (TidingsArticleListRow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  graphene_rect_t bounds;
+
+  graphene_rect_init (&bounds, width - STAR_SIZE, (height - STAR_SIZE) / 2, STAR_SIZE, STAR_SIZE);
+  return bounds;
+}
+
+/* A starred row says so with its filled star; an outline star on every
+ * other row would be noise, so theirs shows only under the pointer. */
+static gboolean
+star_shown (TidingsArticleListRow *self)
+{
+  return item_is_loaded (self)
+         && (item_is_starred (self)
+             || (gtk_widget_get_state_flags (GTK_WIDGET (self)) & GTK_STATE_FLAG_PRELIGHT) != 0);
+}
+
+static gboolean
+over_star (TidingsArticleListRow *self,
+           double                 x,
+           double                 y)
+{
+  graphene_rect_t bounds = star_bounds (self);
+
+  return item_is_loaded (self)
+         && graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT ((float) x, (float) y));
+}
+
+/* A click on the star stars or unstars without selecting the row: the
+ * gesture claims the press before the list item's own click sees it. */
+static void
+star_pressed_cb (GtkGestureClick       *gesture,
+                 int                    n_press,
+                 double                 x,
+                 double                 y,
+                 TidingsArticleListRow *self)
+{
+  if (!over_star (self, x, y))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  if (n_press == 1)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.set-starred", "(xb)",
+                                tidings_article_item_get_id (self->item),
+                                !item_is_starred (self));
 }
 
 /* The tooltip is asked for when shown: setting one on every bound row
  * would ask the X server where the pointer is, row after row. */
 static gboolean
-star_query_tooltip_cb (GtkWidget  *button,
-                       int         x,
-                       int         y,
-                       gboolean    keyboard,
-                       GtkTooltip *tooltip)
+tidings_article_list_row_query_tooltip (GtkWidget  *widget,
+                                        int         x,
+                                        int         y,
+                                        gboolean    keyboard,
+                                        GtkTooltip *tooltip)
 {
-  gtk_tooltip_set_text (tooltip, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button))
-                                 ? _("Unstar") : _("Star"));
+  TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (widget);
+  graphene_rect_t bounds = star_bounds (self);
+
+  if (keyboard || !over_star (self, x, y))
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, item_is_starred (self) ? _("Unstar") : _("Star"));
+  gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { (int) bounds.origin.x,
+                                                       (int) bounds.origin.y,
+                                                       STAR_SIZE, STAR_SIZE });
   return TRUE;
+}
+
+static void
+tidings_article_list_row_state_flags_changed (GtkWidget     *widget,
+                                              GtkStateFlags  previous)
+{
+  GtkStateFlags now = gtk_widget_get_state_flags (widget);
+
+  GTK_WIDGET_CLASS (tidings_article_list_row_parent_class)->state_flags_changed (widget,
+                                                                                  previous);
+  if ((now ^ previous) & GTK_STATE_FLAG_PRELIGHT)
+    gtk_widget_queue_draw (widget);
+}
+
+static void
+snapshot_star (TidingsArticleListRow *self,
+               GtkSnapshot           *snapshot,
+               const GdkRGBA         *color)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(GtkIconPaintable) icon = NULL;
+  graphene_rect_t bounds = star_bounds (self);
+  GdkRGBA colors[4] = { *color, *color, *color, *color };
+
+  /* The theme keeps the icons it looked up: every row shares these two. */
+  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)),
+                                     item_is_starred (self) ? "starred-symbolic"
+                                                            : "non-starred-symbolic",
+                                     NULL, STAR_ICON, gtk_widget_get_scale_factor (widget),
+                                     gtk_widget_get_direction (widget), 0);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (bounds.origin.x + (STAR_SIZE - STAR_ICON) / 2,
+                                                bounds.origin.y + (STAR_SIZE - STAR_ICON) / 2));
+  gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (icon), snapshot,
+                                            STAR_ICON, STAR_ICON, colors, G_N_ELEMENTS (colors));
+  gtk_snapshot_restore (snapshot);
 }
 
 /* ---- Size, position and drawing ---- */
@@ -396,8 +503,7 @@ tidings_article_list_row_measure (GtkWidget      *widget,
                                   int            *minimum_baseline,
                                   int            *natural_baseline)
 {
-  /* The star button is left out: measuring it costs a style lookup per row
-   * as the list binds rows by the hundred, and the text is taller anyway. */
+  /* The text is taller than the star. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       /* Room for a few characters of text; the list gives the rest. */
@@ -419,7 +525,6 @@ tidings_article_list_row_size_allocate (GtkWidget *widget,
                                         int        baseline)
 {
   TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (widget);
-  GtkRequisition star;
   int dot_height;
 
   gtk_widget_measure (self->unread_dot, GTK_ORIENTATION_VERTICAL, -1, &dot_height, NULL,
@@ -427,19 +532,12 @@ tidings_article_list_row_size_allocate (GtkWidget *widget,
   gtk_widget_size_allocate (self->unread_dot,
                             &(GtkAllocation) { 0, DOT_TOP, DOT_SIZE, MAX (dot_height, DOT_SIZE) },
                             -1);
-
-  gtk_widget_get_preferred_size (GTK_WIDGET (self->star_button), &star, NULL);
-  gtk_widget_size_allocate (GTK_WIDGET (self->star_button),
-                            &(GtkAllocation) { width - star.width, (height - star.height) / 2,
-                                               star.width, star.height },
-                            -1);
 }
 
 static int
 text_column_width (TidingsArticleListRow *self)
 {
-  int star = gtk_widget_get_visible (GTK_WIDGET (self->star_button))
-             ? gtk_widget_get_width (GTK_WIDGET (self->star_button)) : 0;
+  int star = item_is_loaded (self) ? STAR_SIZE : 0;
 
   return MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - DOT_SIZE - 2 * SPACING - star);
 }
@@ -469,6 +567,63 @@ get_color (GtkWidget *widget,
 #endif
 }
 
+/* The feed's icon at the start of the caption line, centred on it; the
+ * snapshot is left translated past it. Shared textures, no widget. */
+static void
+snapshot_icon (TidingsArticleListRow *self,
+               GtkSnapshot           *snapshot,
+               int                    line_height,
+               const GdkRGBA         *dim)
+{
+  static GtkIconPaintable *fallback;
+  static int fallback_size;
+  static int fallback_scale;
+  int size = icon_size (self);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  GdkTexture *texture = NULL;
+  float y = (float) (line_height - size) / 2;
+  gboolean loaded = self->item != NULL && tidings_article_item_get_loaded (self->item);
+
+  if (self->icon_cache != NULL && loaded)
+    texture = tidings_icon_cache_lookup (self->icon_cache,
+                                         tidings_article_item_get_subscription_id (self->item));
+  g_set_object (&self->drawn_icon, texture);
+
+  /* A row waiting for its page keeps the place, empty like its text. */
+  if (texture != NULL)
+    {
+      /* Wider or taller icons keep their shape inside the square. */
+      float w = gdk_texture_get_width (texture);
+      float h = gdk_texture_get_height (texture);
+      float ratio = size / MAX (w, h);
+
+      gtk_snapshot_append_texture (snapshot, texture,
+                                   &GRAPHENE_RECT_INIT ((size - w * ratio) / 2,
+                                                        y + (size - h * ratio) / 2,
+                                                        w * ratio, h * ratio));
+    }
+  else if (loaded)
+    {
+      if (fallback == NULL || fallback_size != size || fallback_scale != scale)
+        {
+          GtkIconTheme *theme =
+            gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
+
+          g_clear_object (&fallback);
+          fallback = gtk_icon_theme_lookup_icon (theme, tidings_icon_cache_get_fallback_name (),
+                                                 NULL, size, scale, GTK_TEXT_DIR_NONE, 0);
+          fallback_size = size;
+          fallback_scale = scale;
+        }
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, y));
+      gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (fallback), snapshot,
+                                                size, size, dim, 1);
+      gtk_snapshot_restore (snapshot);
+    }
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (size + ICON_SPACING, 0));
+}
+
 static void
 tidings_article_list_row_snapshot (GtkWidget   *widget,
                                    GtkSnapshot *snapshot)
@@ -482,7 +637,6 @@ tidings_article_list_row_snapshot (GtkWidget   *widget,
   int title_height;
 
   gtk_widget_snapshot_child (widget, self->unread_dot, snapshot);
-  gtk_widget_snapshot_child (widget, GTK_WIDGET (self->star_button), snapshot);
 
   self->culled = !is_on_screen (self);
   if (self->culled)
@@ -495,6 +649,9 @@ tidings_article_list_row_snapshot (GtkWidget   *widget,
   dim = color;
   dim.alpha *= DIM_ALPHA;
 
+  if (star_shown (self))
+    snapshot_star (self, snapshot, item_is_starred (self) ? &color : &dim);
+
   gtk_snapshot_push_clip (snapshot,
                           &GRAPHENE_RECT_INIT (DOT_SIZE + SPACING, 0, width,
                                                gtk_widget_get_height (widget)));
@@ -502,7 +659,10 @@ tidings_article_list_row_snapshot (GtkWidget   *widget,
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (DOT_SIZE + SPACING, 0));
 
   pango_layout_get_pixel_size (self->time_layout, &time_width, NULL);
+  gtk_snapshot_save (snapshot);
+  snapshot_icon (self, snapshot, heights->caption, &dim);
   gtk_snapshot_append_layout (snapshot, self->feed_layout, &dim);
+  gtk_snapshot_restore (snapshot);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (width - time_width, 0));
   gtk_snapshot_append_layout (snapshot, self->time_layout, &dim);
@@ -531,13 +691,31 @@ adjustment_changed_cb (TidingsArticleListRow *self)
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Icons came in: drawn again only when this row's changed. */
+static void
+icon_changed_cb (TidingsArticleListRow *self)
+{
+  if (self->item != NULL && !self->culled && tidings_article_item_get_loaded (self->item)
+      && tidings_icon_cache_lookup (self->icon_cache,
+                                    tidings_article_item_get_subscription_id (self->item))
+         != self->drawn_icon)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 tidings_article_list_row_map (GtkWidget *widget)
 {
   TidingsArticleListRow *self = TIDINGS_ARTICLE_LIST_ROW (widget);
   GtkWidget *list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
+  GtkWidget *window = gtk_widget_get_ancestor (widget, TIDINGS_TYPE_WINDOW);
 
   GTK_WIDGET_CLASS (tidings_article_list_row_parent_class)->map (widget);
+
+  if (window != NULL)
+    {
+      self->icon_cache = g_object_ref (_tidings_window_get_icon_cache (TIDINGS_WINDOW (window)));
+      g_signal_connect_swapped (self->icon_cache, "changed", G_CALLBACK (icon_changed_cb), self);
+    }
 
   if (list != NULL)
     {
@@ -562,6 +740,11 @@ tidings_article_list_row_unmap (GtkWidget *widget)
       g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_changed_cb, self);
       g_clear_object (&self->vadjustment);
     }
+  if (self->icon_cache != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->icon_cache, icon_changed_cb, self);
+      g_clear_object (&self->icon_cache);
+    }
 
   GTK_WIDGET_CLASS (tidings_article_list_row_parent_class)->unmap (widget);
 }
@@ -582,12 +765,8 @@ tidings_article_list_row_dispose (GObject *object)
 
   tidings_article_list_row_set_item (self, NULL);
   clear_layouts (self);
+  g_clear_object (&self->drawn_icon);
   g_clear_pointer (&self->unread_dot, gtk_widget_unparent);
-  if (self->star_button != NULL)
-    {
-      gtk_widget_unparent (GTK_WIDGET (self->star_button));
-      self->star_button = NULL;
-    }
 
   G_OBJECT_CLASS (tidings_article_list_row_parent_class)->dispose (object);
 }
@@ -644,6 +823,8 @@ tidings_article_list_row_class_init (TidingsArticleListRowClass *klass)
   widget_class->map = tidings_article_list_row_map;
   widget_class->unmap = tidings_article_list_row_unmap;
   widget_class->css_changed = tidings_article_list_row_css_changed;
+  widget_class->state_flags_changed = tidings_article_list_row_state_flags_changed;
+  widget_class->query_tooltip = tidings_article_list_row_query_tooltip;
 
   properties[PROP_ITEM] =
     g_param_spec_object ("item", NULL, NULL, TIDINGS_TYPE_ARTICLE_ITEM,
@@ -657,6 +838,8 @@ tidings_article_list_row_class_init (TidingsArticleListRowClass *klass)
 static void
 tidings_article_list_row_init (TidingsArticleListRow *self)
 {
+  GtkGesture *click;
+
   self->layout_width = -1;
 
   self->unread_dot = g_object_new (GTK_TYPE_BOX,
@@ -665,18 +848,11 @@ tidings_article_list_row_init (TidingsArticleListRow *self)
                                    NULL);
   gtk_widget_set_parent (self->unread_dot, GTK_WIDGET (self));
 
-  self->star_button = g_object_new (GTK_TYPE_TOGGLE_BUTTON,
-                                    "icon-name", "non-starred-symbolic",
-                                    "has-tooltip", TRUE,
-                                    "focus-on-click", FALSE,
-                                    "can-focus", FALSE,
-                                    "visible", FALSE,
-                                    "css-classes",
-                                    (const char *[]) { "flat", "circular", "star", NULL },
-                                    NULL);
-  gtk_widget_set_parent (GTK_WIDGET (self->star_button), GTK_WIDGET (self));
-  g_signal_connect_swapped (self->star_button, "toggled", G_CALLBACK (star_toggled_cb), self);
-  g_signal_connect (self->star_button, "query-tooltip", G_CALLBACK (star_query_tooltip_cb), NULL);
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (star_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -710,7 +886,7 @@ tidings_article_list_row_set_item (TidingsArticleListRow *self,
   if (item != NULL)
     g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self,
                              G_CONNECT_SWAPPED);
-  if (self->star_button != NULL)
+  if (self->unread_dot != NULL)
     update_all (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);

@@ -26,6 +26,7 @@
 #include "tidings-article-row.h"
 #include "tidings-web.h"
 #include "tidings-shortcuts.h"
+#include "tidings-sidebar-dnd.h"
 #include "tidings-sidebar-model.h"
 #include "tidings-sidebar-row.h"
 #include "tidings-window.h"
@@ -37,6 +38,7 @@
 #define ZOOM_STEP        0.1
 #define ZOOM_MIN         0.5
 #define ZOOM_MAX         3.0
+#define SETTLE_DELAY_MS  1500  /* quiet time before memory is given back */
 
 typedef enum
 {
@@ -56,6 +58,7 @@ struct _TidingsWindow
 
   /* Sidebar */
   TidingsSidebarModel  *sidebar_model;
+  TidingsIconCache     *icon_cache;
   GtkTreeListModel     *sidebar_tree;
   GtkSingleSelection   *sidebar_selection;
   GtkCustomFilter      *removal_filter;
@@ -88,6 +91,7 @@ struct _TidingsWindow
   GCancellable         *article_cancellable;
   GCancellable         *scroll_cancellable;
   guint                 mark_read_source;
+  guint                 settle_source;     /* gives memory back once quiet */
   gint64                mark_read_id;
   GArray               *history;           /* gint64 article ids */
   guint                 history_pos;       /* index of the shown article in history */
@@ -115,6 +119,10 @@ struct _TidingsWindow
   AdwHeaderBar         *list_header;
   AdwWindowTitle       *list_title;
   GtkMenuButton        *sort_button;
+  GtkMenuButton        *primary_menu_button;
+  GtkMenuButton        *welcome_menu_button;
+  GMenuModel           *primary_menu;
+  GMenuModel           *list_menu;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkToggleButton      *everywhere_button;
@@ -753,6 +761,43 @@ sidebar_items_changed_cb (TidingsWindow *self)
     }
 }
 
+/* ---- Memory ---- */
+
+static void
+create_menu_cb (GtkMenuButton *button,
+                gpointer       user_data)
+{
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (user_data));
+}
+
+/* A menu button builds its whole popover, an item widget per entry, as
+ * soon as it has a model: give the model when the menu first opens. */
+static void
+set_menu_later (GtkMenuButton *button,
+                GMenuModel    *model)
+{
+  gtk_menu_button_set_create_popup_func (button, create_menu_cb, g_object_ref (model),
+                                         g_object_unref);
+}
+
+static void
+settle_cb (gpointer user_data)
+{
+  TidingsWindow *self = user_data;
+
+  self->settle_source = 0;
+  tidings_library_release_memory (self->library);
+}
+
+/* A list load, an article or a refresh leaves caches full and freed memory
+ * behind; once nothing has happened for a moment, give it back. */
+static void
+settle_later (TidingsWindow *self)
+{
+  g_clear_handle_id (&self->settle_source, g_source_remove);
+  self->settle_source = g_timeout_add_once (SETTLE_DELAY_MS, settle_cb, self);
+}
+
 static void
 sidebar_loaded_cb (TidingsWindow *self)
 {
@@ -872,7 +917,8 @@ _tidings_window_get_item_menu (TidingsWindow      *self,
             }
           g_menu_append_submenu (second, _("_Move to"), G_MENU_MODEL (sections));
         }
-      g_menu_append (second, _("Re_move"), "win.remove-item");
+      _tidings_sidebar_dnd_append_moves (self, item, second);
+      g_menu_append (second, _("Remo_ve"), "win.remove-item");
       g_menu_append_section (menu, NULL, G_MENU_MODEL (second));
     }
 
@@ -1485,6 +1531,7 @@ article_list_loaded_cb (TidingsWindow *self)
   update_list_empty (self);
   if (tidings_article_list_get_loaded (self->article_list))
     {
+      settle_later (self);
       /* A reload may bring back the article shown: select it again. */
       if (self->pending_select == PENDING_NONE && self->shown_id > 0
           && gtk_single_selection_get_selected (self->article_selection) == GTK_INVALID_LIST_POSITION)
@@ -1597,6 +1644,7 @@ schedule_mark_read (TidingsWindow *self)
   double delay;
 
   g_clear_handle_id (&self->mark_read_source, g_source_remove);
+  g_clear_handle_id (&self->settle_source, g_source_remove);
   self->mark_read_id = 0;
 
   if (self->shown_read || !g_settings_get_boolean (self->settings, "mark-read-on-select"))
@@ -1723,6 +1771,7 @@ article_fetched_cb (GObject      *source,
   update_history_actions (self);
   update_view_buttons (self);
   schedule_mark_read (self);
+  settle_later (self);
 
   open_data_free (data);
 }
@@ -2967,6 +3016,7 @@ refresh_finished_cb (TidingsWindow         *self,
   g_autofree char *body = NULL;
 
   self->new_for_notification = 0;
+  settle_later (self);
   if (count == 0 || app == NULL || gtk_window_is_active (GTK_WINDOW (self))
       || !g_settings_get_boolean (self->settings, "notifications"))
     return;
@@ -3422,6 +3472,7 @@ tidings_window_constructed (GObject *object)
     gtk_window_maximize (GTK_WINDOW (self));
 
   /* Sidebar */
+  self->icon_cache = tidings_icon_cache_new (self->library);
   self->sidebar_model = tidings_sidebar_model_new (self->library);
   self->removal_filter = gtk_custom_filter_new (removal_filter_func, self, NULL);
   root = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->sidebar_model)),
@@ -3433,6 +3484,7 @@ tidings_window_constructed (GObject *object)
   gtk_single_selection_set_can_unselect (self->sidebar_selection, FALSE);
   gtk_list_view_set_model (self->sidebar_view, GTK_SELECTION_MODEL (self->sidebar_selection));
   set_row_factory (self->sidebar_view, TIDINGS_TYPE_SIDEBAR_ROW);
+  _tidings_sidebar_dnd_attach (self, self->sidebar_view);
 
   g_signal_connect_object (self->sidebar_selection, "notify::selected-item",
                            G_CALLBACK (sidebar_selection_changed_cb), self, G_CONNECT_SWAPPED);
@@ -3575,6 +3627,7 @@ tidings_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->current_item, current_item_notify_cb, self);
   g_clear_object (&self->current_item);
   g_clear_object (&self->menu_item);
+  g_clear_object (&self->icon_cache);
   g_clear_object (&self->article_selection);
   g_clear_object (&self->article_list);
   g_clear_object (&self->sidebar_selection);
@@ -3735,6 +3788,10 @@ tidings_window_class_init (TidingsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, list_header);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, list_title);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, sort_button);
+  gtk_widget_class_bind_template_child (widget_class, TidingsWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TidingsWindow, welcome_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TidingsWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, TidingsWindow, list_menu);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TidingsWindow, everywhere_button);
@@ -3831,6 +3888,9 @@ tidings_window_init (TidingsWindow *self)
   self->sidebar_visible = TRUE;
   self->bench_fd = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_menu_later (self->primary_menu_button, self->primary_menu);
+  set_menu_later (self->welcome_menu_button, self->primary_menu);
+  set_menu_later (self->sort_button, self->list_menu);
 
   self->pending_removals = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->history = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -3849,6 +3909,14 @@ tidings_window_new (TidingsApplication *app)
                        "library", tidings_application_get_library (app),
                        "settings", tidings_application_get_settings (app),
                        NULL);
+}
+
+TidingsIconCache *
+_tidings_window_get_icon_cache (TidingsWindow *self)
+{
+  g_return_val_if_fail (TIDINGS_IS_WINDOW (self), NULL);
+
+  return self->icon_cache;
 }
 
 TidingsSidebarModel *

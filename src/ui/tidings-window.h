@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "tidings-application.h"
+#include "tidings-icon-cache.h"
 #include "tidings-sidebar-model.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,10 @@ void           tidings_window_add_feed     (TidingsWindow      *self,
  * apply to @item). NULL when the item has none. */
 GMenuModel    *_tidings_window_get_item_menu (TidingsWindow      *self,
                                               TidingsSidebarItem *item);
+
+/* For the rows: the feeds' icons, shared by the sidebar and the article
+ * list. */
+TidingsIconCache    *_tidings_window_get_icon_cache      (TidingsWindow *self);
 
 /* For tests. */
 TidingsSidebarModel *_tidings_window_get_sidebar_model   (TidingsWindow *self);
