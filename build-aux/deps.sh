@@ -26,9 +26,13 @@ tidings_packages=(
   libsqlite3-dev
   libsoup-3.0-dev
   gettext
-  # data/ checks
+  # The translation tests run the window in uk_UA.UTF-8 and format dates in
+  # de_DE.UTF-8: every locale, compiled.
+  locales-all
+  # data/ checks (groff-base: the manual page is read with groff -ww)
   desktop-file-utils
   appstream
+  groff-base
   # Tests: the CLI and conformance runners are python3 stdlib only; widget
   # tests need a display server and a session bus.
   python3

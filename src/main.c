@@ -20,7 +20,8 @@
 typedef int (*TidingsUiMain) (int argc, char **argv);
 
 /* The module is found beside the program in a build tree (src/ui/), else
- * where it was installed. */
+ * where it was installed: first as seen from the program, so that a tree
+ * staged with DESTDIR or moved elsewhere runs its own window. */
 static char *
 find_ui_module (void)
 {
@@ -30,9 +31,18 @@ find_ui_module (void)
     {
       g_autofree char *dir = g_path_get_dirname (self);
       g_autofree char *beside = g_build_filename (dir, "ui", "libtidings-ui.so", NULL);
+      g_autofree char *installed = NULL;
 
       if (g_file_test (beside, G_FILE_TEST_IS_REGULAR))
         return g_steal_pointer (&beside);
+
+      if (g_path_is_absolute (TIDINGS_MODULEDIR_FROM_BINDIR))
+        installed = g_build_filename (TIDINGS_MODULEDIR_FROM_BINDIR, "libtidings-ui.so", NULL);
+      else
+        installed = g_build_filename (dir, TIDINGS_MODULEDIR_FROM_BINDIR, "libtidings-ui.so",
+                                      NULL);
+      if (g_file_test (installed, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&installed);
     }
 
   return g_build_filename (TIDINGS_MODULEDIR, "libtidings-ui.so", NULL);
@@ -66,12 +76,17 @@ int
 main (int   argc,
       char *argv[])
 {
+  const char *localedir = g_getenv ("TIDINGS_LOCALEDIR");
   int status;
 
   /* Before the command-line modes too: without it their messages reach the
    * terminal with every non-ASCII character (“quotes”, names) as '?'. */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* TIDINGS_LOCALEDIR exists for running uninstalled: the tests point it at
+   * the build's po/, where the catalogs are compiled as LANG/LC_MESSAGES/. */
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

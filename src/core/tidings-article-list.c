@@ -23,6 +23,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "tidings-article-list.h"
 #include "tidings-store-private.h"
 
@@ -492,7 +494,7 @@ read_marks (TidingsStore  *store,
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
-                   "Could not read the marks of the articles: %s", sqlite3_errmsg (db));
+                   _("Could not read the marks of the articles: %s"), sqlite3_errmsg (db));
       return NULL;
     }
   for (guint i = 0; i < marks->len; i++)
@@ -511,7 +513,7 @@ read_marks (TidingsStore  *store,
       else if (rc != SQLITE_DONE)
         {
           g_set_error (error, TIDINGS_STORE_ERROR, TIDINGS_STORE_ERROR_FAILED,
-                       "Could not read the marks of the articles: %s", sqlite3_errmsg (db));
+                       _("Could not read the marks of the articles: %s"), sqlite3_errmsg (db));
           sqlite3_finalize (stmt);
           return NULL;
         }

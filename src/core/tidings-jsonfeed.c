@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -187,7 +188,7 @@ typedef struct
   guint       depth;           /* at stop_offset */
   gboolean    too_deep;
   gsize       stop_offset;     /* where standard JSON ended; the length if it didn't */
-  const char *stop_reason;
+  const char *stop_reason;     /* N_(): translated where it reaches an error */
   GArray     *edits;           /* Edit, in document order */
 } Scan;
 
@@ -262,7 +263,7 @@ scan_string (const char *s,
         i++;
       if (i >= len)
         {
-          scan->stop_reason = "unterminated string";
+          scan->stop_reason = N_("unterminated string");
           return 0;
         }
       if (s[i] == '"')
@@ -271,7 +272,7 @@ scan_string (const char *s,
       /* A backslash. */
       if (i + 1 >= len)
         {
-          scan->stop_reason = "unterminated string";
+          scan->stop_reason = N_("unterminated string");
           return 0;
         }
       switch (s[i + 1])
@@ -282,14 +283,14 @@ scan_string (const char *s,
         case 'u':
           break;
         default:
-          scan->stop_reason = "invalid escape in a string";
+          scan->stop_reason = N_("invalid escape in a string");
           return 0;
         }
 
       cp = i + 6 <= len ? hex4 (s + i + 2) : -1;
       if (cp < 0)
         {
-          scan->stop_reason = "invalid \\u escape in a string";
+          scan->stop_reason = N_("invalid \\u escape in a string");
           return 0;
         }
       if (cp >= 0xD800 && cp <= 0xDBFF)
@@ -340,7 +341,7 @@ scan_json (const char *s,
             {
               scan->too_deep = TRUE;
               scan->stop_offset = i;
-              scan->stop_reason = "nested too deeply";
+              scan->stop_reason = N_("nested too deeply");
               return;
             }
           i++;
@@ -350,7 +351,7 @@ scan_json (const char *s,
           if (scan->depth == 0)
             {
               scan->stop_offset = i;
-              scan->stop_reason = "unbalanced bracket";
+              scan->stop_reason = N_("unbalanced bracket");
               return;
             }
           scan->depth--;
@@ -386,7 +387,7 @@ scan_json (const char *s,
           else
             {
               scan->stop_offset = i;
-              scan->stop_reason = "unexpected character";
+              scan->stop_reason = N_("unexpected character");
               return;
             }
           break;
@@ -973,7 +974,7 @@ read_feed (JsonNode         *root,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                           "JSON, but not a JSON Feed");
+                           _("JSON, but not a JSON Feed"));
       return FALSE;
     }
 
@@ -999,7 +1000,7 @@ read_feed (JsonNode         *root,
   else
     {
       g_set_error_literal (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                           "JSON, but not a JSON Feed");
+                           _("JSON, but not a JSON Feed"));
       return FALSE;
     }
 
@@ -1083,8 +1084,10 @@ describe_json_glib_error (const char *message)
 
       column = g_ascii_strtoull (q, &end, 10);
       if (end > q && *end == ':')
-        return g_strdup_printf ("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s",
-                                line, column, reason);
+        /* Translators: where in a document a problem is; the last %s is the
+         * problem. */
+        return g_strdup_printf (_("line %u, column %u: %s"), (guint) MIN (line, G_MAXUINT),
+                                (guint) MIN (column, G_MAXUINT), reason);
     }
   return g_strdup (reason);
 }
@@ -1121,7 +1124,7 @@ _tidings_jsonfeed_parse (const char       *data,
   if (len == 0)
     {
       g_set_error_literal (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_EMPTY,
-                           "The document is empty");
+                           _("The document is empty"));
       return FALSE;
     }
 
@@ -1137,7 +1140,7 @@ _tidings_jsonfeed_parse (const char       *data,
       if (converted == NULL)
         {
           g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_MALFORMED,
-                       "Cannot convert the document from %s", encodings[encoding].charset);
+                       _("Cannot convert the document from %s"), encodings[encoding].charset);
           return FALSE;
         }
       if (lossy)
@@ -1171,13 +1174,13 @@ _tidings_jsonfeed_parse (const char       *data,
   if (first == text_len)
     {
       g_set_error_literal (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_EMPTY,
-                           "The document is empty");
+                           _("The document is empty"));
       return FALSE;
     }
   if (text[first] == '<')
     {
       g_set_error_literal (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                           "Not JSON: the document looks like XML or HTML");
+                           _("Not JSON: the document looks like XML or HTML"));
       return FALSE;
     }
   looks_like_json = text[first] == '{' || text[first] == '[';
@@ -1203,8 +1206,9 @@ _tidings_jsonfeed_parse (const char       *data,
           g_set_error (error, TIDINGS_PARSE_ERROR,
                        looks_like_json ? TIDINGS_PARSE_ERROR_MALFORMED
                                        : TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                       "Not valid JSON: line %u, column %u: %s", line, column,
-                       scan.stop_reason);
+                       /* Translators: the last %s says what is wrong there. */
+                       _("Not valid JSON: line %u, column %u: %s"), line, column,
+                       _(scan.stop_reason));
           g_clear_pointer (&scan.edits, g_array_unref);
           return FALSE;
         }
@@ -1226,10 +1230,10 @@ _tidings_jsonfeed_parse (const char       *data,
 
       if (looks_like_json)
         g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_MALFORMED,
-                     "Not valid JSON: %s", reason);
+                     _("Not valid JSON: %s"), reason);
       else
         g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                     "Not JSON: %s", reason);
+                     _("Not JSON: %s"), reason);
       return FALSE;
     }
 

@@ -27,6 +27,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
@@ -223,7 +225,9 @@ skip_outline (Reader     *self,
               const char *format,
               ...)
 {
-  g_autofree char *shown = display_name (name != NULL ? name : "untitled");
+  /* Translators: the name given to an outline that has none, in “Outline
+   * “untitled” was skipped: …”. */
+  g_autofree char *shown = display_name (name != NULL ? name : _("untitled"));
   g_autofree char *reason = NULL;
   va_list args;
 
@@ -236,7 +240,9 @@ skip_outline (Reader     *self,
   reason = g_strdup_vprintf (format, args);
   va_end (args);
   g_ptr_array_add (self->opml->warnings,
-                   g_strdup_printf ("Outline “%s” was skipped: %s", shown, reason));
+                   /* Translators: the first %s is the outline's title, the second
+                    * why it was skipped (“it repeats the address of …”). */
+                   g_strdup_printf (_("Outline “%s” was skipped: %s"), shown, reason));
 }
 
 static gboolean
@@ -382,8 +388,8 @@ add_feed (Reader         *self,
   if (is_command (url, type))
     {
       skip_outline (self, title != NULL ? title : url,
-                    "it runs a program to make its feed, and Tidings never runs "
-                    "programs from a subscription list");
+                    _("it runs a program to make its feed, and Tidings never runs "
+                      "programs from a subscription list"));
       return;
     }
 
@@ -400,7 +406,8 @@ add_feed (Reader         *self,
       g_autofree char *shown = display_name (url);
 
       skip_outline (self, title != NULL ? title : url,
-                    "its address “%s” is not a web address (only http and https are followed)",
+                    _("its address “%s” is not a web address (only http and https are "
+                      "followed)"),
                     shown);
       return;
     }
@@ -408,14 +415,14 @@ add_feed (Reader         *self,
   if (!g_hash_table_add (self->feed_keys, g_steal_pointer (&key)))
     {
       skip_outline (self, title != NULL ? title : url,
-                    "it repeats the address of a feed listed before it");
+                    _("it repeats the address of a feed listed before it"));
       return;
     }
 
   if (++self->n_feeds > TIDINGS_OPML_MAX_FEEDS)
     {
       set_error (self, TIDINGS_OPML_ERROR_TOO_LARGE,
-                 "The file lists more than %d feeds, more than Tidings imports at once",
+                 _("The file lists more than %d feeds, more than Tidings imports at once"),
                  TIDINGS_OPML_MAX_FEEDS);
       return;
     }
@@ -428,8 +435,8 @@ add_feed (Reader         *self,
       g_autofree char *shown = display_name (title != NULL ? title : url);
 
       g_ptr_array_add (self->opml->warnings,
-                       g_strdup_printf ("Outline “%s” was imported without its filter "
-                                        "program: Tidings never runs programs", shown));
+                       g_strdup_printf (_("Outline “%s” was imported without its filter "
+                                          "program: Tidings never runs programs"), shown));
     }
 
   site_url = remove_tabs_and_newlines (get_attribute (n_attributes, attributes, "htmlurl"));
@@ -469,8 +476,8 @@ start_outline (Reader         *self,
         {
           g_autofree char *name = get_attribute (n_attributes, attributes, "text");
 
-          skip_outline (self, name, "it runs a program to make its feed, and Tidings never "
-                        "runs programs from a subscription list");
+          skip_outline (self, name, _("it runs a program to make its feed, and Tidings never "
+                                      "runs programs from a subscription list"));
           return;
         }
       add_feed (self, frame, n_attributes, attributes, g_steal_pointer (&xml_url), type);
@@ -484,8 +491,8 @@ start_outline (Reader         *self,
         {
           g_autofree char *name = get_attribute (n_attributes, attributes, "text");
 
-          skip_outline (self, name, "it includes another subscription list by address, "
-                        "which Tidings does not fetch");
+          skip_outline (self, name, _("it includes another subscription list by address, "
+                                      "which Tidings does not fetch"));
         }
       return;
     }
@@ -527,7 +534,7 @@ on_start_element (void           *ctx,
   if (self->frames->len >= TIDINGS_OPML_MAX_DEPTH + 2)
     {
       set_error (self, TIDINGS_OPML_ERROR_TOO_LARGE,
-                 "The outlines nest more than %d levels deep, deeper than Tidings reads",
+                 _("The outlines nest more than %d levels deep, deeper than Tidings reads"),
                  TIDINGS_OPML_MAX_DEPTH);
       return;
     }
@@ -540,14 +547,15 @@ on_start_element (void           *ctx,
           if (name_is (localname, "rss") || name_is (localname, "feed") ||
               name_is (localname, "RDF"))
             set_error (self, TIDINGS_OPML_ERROR_NOT_OPML,
-                       "The file is a feed, not a subscription list (OPML)");
+                       _("The file is a feed, not a subscription list (OPML)"));
           else
             {
               g_autofree char *root = shorten ((const char *) localname, 40);
 
               set_error (self, TIDINGS_OPML_ERROR_NOT_OPML,
-                         "The file is not a subscription list: OPML starts with <opml>, "
-                         "this file with <%s>", root);
+                         /* Translators: %s is the name of the file's first element. */
+                         _("The file is not a subscription list: OPML starts with <opml>, "
+                           "this file with <%s>"), root);
             }
           return;
         }
@@ -650,8 +658,9 @@ on_entity_declaration (void          *ctx,
   g_autofree char *shown = shorten ((const char *) name, 40);
 
   set_error (self, TIDINGS_OPML_ERROR_MALFORMED,
-             "The file declares its own entity “%s” (line %d); Tidings does not read "
-             "files that do, since expanding them can flood memory or read local files",
+             /* Translators: %s is the name of an XML entity, %d a line number. */
+             _("The file declares its own entity “%s” (line %d); Tidings does not read "
+               "files that do, since expanding them can flood memory or read local files"),
              shown, xmlSAX2GetLineNumber (self->ctxt));
 }
 
@@ -670,6 +679,7 @@ on_error (void        *ctx,
 {
   Reader *self = ctx;
   g_autofree char *message = NULL;
+  const char *text;
 
   /* Well-formedness errors are fatal ones; namespace slips and warnings do
    * not keep us from reading the outlines. */
@@ -681,13 +691,14 @@ on_error (void        *ctx,
    * input stops with elements still open, which is a file cut short. */
   if (error->code == XML_ERR_DOCUMENT_END && self->frames->len > 0)
     {
-      self->error_message = g_strdup ("it ends before its elements are closed, as if cut short");
+      self->error_message = g_strdup (_("it ends before its elements are closed, as if cut "
+                                        "short"));
       return;
     }
   /* libxml2 sometimes quotes the document after a line break, cut at a
    * byte count: the first line is the message. */
-  message = g_strndup (error->message != NULL ? error->message : "unknown error",
-                       error->message != NULL ? strcspn (error->message, "\n") : 13);
+  text = error->message != NULL ? error->message : _("unknown error");
+  message = g_strndup (text, strcspn (text, "\n"));
   self->error_message = shorten (g_strstrip (message), 200);
 }
 
@@ -743,7 +754,9 @@ tidings_opml_parse (const char  *data,
       g_autofree char *limit = g_format_size (TIDINGS_OPML_MAX_BYTES);
 
       g_set_error (error, TIDINGS_OPML_ERROR, TIDINGS_OPML_ERROR_TOO_LARGE,
-                   "The file is too large for a subscription list (%s; Tidings reads up to %s)",
+                   /* Translators: the two %s are sizes, e.g. “12.5 MB”. */
+                   _("The file is too large for a subscription list (%s; Tidings reads up to "
+                     "%s)"),
                    size, limit);
       return NULL;
     }
@@ -751,7 +764,7 @@ tidings_opml_parse (const char  *data,
   if (only_space (data, len))
     {
       g_set_error_literal (error, TIDINGS_OPML_ERROR, TIDINGS_OPML_ERROR_MALFORMED,
-                           "The file is empty");
+                           _("The file is empty"));
       return NULL;
     }
 
@@ -761,7 +774,7 @@ tidings_opml_parse (const char  *data,
   if (!_tidings_xml_input_seen_markup (input))
     {
       g_set_error_literal (error, TIDINGS_OPML_ERROR, TIDINGS_OPML_ERROR_MALFORMED,
-                           "The file is not XML: it holds no markup at all");
+                           _("The file is not XML: it holds no markup at all"));
       return NULL;
     }
 
@@ -798,24 +811,30 @@ tidings_opml_parse (const char  *data,
 
   if (self.error == NULL && self.error_message != NULL)
     g_set_error (&self.error, TIDINGS_OPML_ERROR, TIDINGS_OPML_ERROR_MALFORMED,
-                 "The file is not well-formed XML: line %d, column %d: %s",
+                 /* Translators: the last %s says what is wrong there (in English:
+                  * it comes from libxml2). */
+                 _("The file is not well-formed XML: line %d, column %d: %s"),
                  self.error_line, self.error_column, self.error_message);
   if (self.error == NULL && !self.ctxt->wellFormed)
     g_set_error_literal (&self.error, TIDINGS_OPML_ERROR, TIDINGS_OPML_ERROR_MALFORMED,
-                         "The file is not well-formed XML");
+                         _("The file is not well-formed XML"));
   if (self.error == NULL && !self.saw_root)
     g_set_error_literal (&self.error, TIDINGS_OPML_ERROR, TIDINGS_OPML_ERROR_MALFORMED,
-                         "The file is not XML: it has no root element");
+                         _("The file is not XML: it has no root element"));
   if (self.error == NULL && !self.saw_body)
     g_set_error_literal (&self.error, TIDINGS_OPML_ERROR, TIDINGS_OPML_ERROR_NOT_OPML,
-                         "The file is not a complete subscription list: its <opml> has no "
-                         "<body>");
+                         _("The file is not a complete subscription list: its <opml> has no "
+                           "<body>"));
 
   if (self.error == NULL && self.n_unreported > 0)
     g_ptr_array_add (opml->warnings,
-                     self.n_unreported == 1
-                       ? g_strdup ("One more outline was skipped")
-                       : g_strdup_printf ("%u more outlines were skipped", self.n_unreported));
+                     /* Translators: where the singular form serves other numbers
+                      * too (21, 31, …), write %u in it. */
+                     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   "One more outline was skipped",
+                                                   "%u more outlines were skipped",
+                                                   self.n_unreported),
+                                      self.n_unreported));
 
   if (self.ctxt->myDoc != NULL)
     xmlFreeDoc (self.ctxt->myDoc);

@@ -16,6 +16,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -855,10 +857,11 @@ fail_not_a_feed (TidingsXmlParser *self,
   self->not_a_feed = TRUE;
   if (g_ascii_strcasecmp (root, "html") == 0)
     g_set_error (&self->error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                 "not a feed: this is an HTML page");
+                 _("not a feed: this is an HTML page"));
   else
     g_set_error (&self->error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                 "not a feed: the document is <%s>, not RSS, RDF or Atom", root);
+                 /* Translators: %s is the name of the document's root element. */
+                 _("not a feed: the document is <%s>, not RSS, RDF or Atom"), root);
   xmlStopParser (self->ctxt);
 }
 
@@ -2106,11 +2109,13 @@ _tidings_xml_parser_push (TidingsXmlParser  *self,
     {
       if (self->first_error_message != NULL)
         g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_MALFORMED,
-                     "line %d, column %d: %s", self->first_error_line,
+                     /* Translators: where in a document a problem is; the last %s is
+                      * the problem (in English: it comes from libxml2). */
+                     _("line %d, column %d: %s"), self->first_error_line,
                      self->first_error_column, self->first_error_message);
       else
         g_set_error (error, TIDINGS_PARSE_ERROR, TIDINGS_PARSE_ERROR_NOT_A_FEED,
-                     "not a feed: no root element");
+                     _("not a feed: no root element"));
       return FALSE;
     }
 
