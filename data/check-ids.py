@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Checks that every identity the build generated is the one app_id: the desktop
-# file, the metainfo, the GSettings schema, the D-Bus service and the icons.
+# file, the metainfo, the GSettings schema, the D-Bus service, the icons and
+# the resource prefix.
 # A mismatch breaks D-Bus activation, icons or settings only once installed, so
 # catch it here. Output is TAP.
 
@@ -31,6 +32,7 @@ def main():
     ap.add_argument('--scalable-icon', required=True)
     ap.add_argument('--symbolic-icon', required=True)
     ap.add_argument('--symbolic-icon-name', required=True)
+    ap.add_argument('--resources', required=True)
     args = ap.parse_args()
 
     app_id = args.app_id
@@ -60,6 +62,11 @@ def main():
     check('schema file name', os.path.basename(args.schema), app_id + '.gschema.xml')
     check('schema ids', [s.get('id') for s in schemas], [app_id])
     check('schema paths', [s.get('path') for s in schemas], [app_path])
+    # Shown by dconf-editor and `gsettings describe`: no key without them.
+    check('schema keys without a summary or a description',
+          [k.get('name') for s in schemas for k in s.findall('key')
+           if not (k.findtext('summary') or '').strip()
+           or not (k.findtext('description') or '').strip()], [])
 
     # D-Bus service
     service = desktop_entry(args.service)['D-BUS Service']
@@ -74,6 +81,11 @@ def main():
     check('symbolic icon name', args.symbolic_icon_name, app_id + '-symbolic.svg')
     check('symbolic icon is SVG',
           ET.parse(args.symbolic_icon).getroot().tag, '{http://www.w3.org/2000/svg}svg')
+
+    # GResource: GtkApplication looks for its resources (shortcuts, icons)
+    # under the path of the application id.
+    resources = ET.parse(args.resources).getroot().findall('gresource')
+    check('resource prefixes', [r.get('prefix') for r in resources], [app_path])
 
     print('1..%d' % len(checks))
     failed = 0

@@ -55,7 +55,8 @@ class Home:
             path = os.path.join(self.dir.name, name.lower())
             os.makedirs(path)
             self.env[f"XDG_{name}_HOME"] = path
-        self.db = os.path.join(self.dir.name, "data", "tidings", "tidings.db")
+        self.db = os.path.join(self.dir.name, "data", os.environ["TIDINGS_DATA_DIR_NAME"],
+                               "tidings.db")
 
     def run(self, *args, stdin=None, timeout=120):
         return subprocess.run([TIDINGS, *args], input=stdin, capture_output=True, text=True,

@@ -38,7 +38,7 @@ def main():
         path = os.path.join(home.name, name.lower())
         os.makedirs(path)
         env[f"XDG_{name}_HOME"] = path
-    db_path = os.path.join(home.name, "data", "tidings", "tidings.db")
+    db_path = os.path.join(home.name, "data", os.environ["TIDINGS_DATA_DIR_NAME"], "tidings.db")
 
     server = subprocess.Popen([FEED_SERVER, "--feeds", str(FEEDS), "--items", "20"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -419,6 +419,8 @@ test_welcome (void)
   window = tidings_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
   gtk_window_present (GTK_WINDOW (window));
+  /* A .Devel build is told apart by its striped header bars. */
+  g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"), ==, DEVELOPMENT);
 
   WAIT_FOR (sidebar_loaded, NULL);
   WAIT_FOR (page_is, "welcome");

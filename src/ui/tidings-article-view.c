@@ -259,7 +259,7 @@ media_filter_request (TidingsArticleView *self)
   if (media_filter_store != NULL)
     return;
 
-  path = g_build_filename (g_get_user_cache_dir (), "tidings", "filters", NULL);
+  path = g_build_filename (g_get_user_cache_dir (), DATA_DIR_NAME, "filters", NULL);
   if (g_mkdir_with_parents (path, 0700) != 0)
     g_debug ("Cannot create %s: %s", path, g_strerror (errno));
   identifier = media_filter_identifier ();

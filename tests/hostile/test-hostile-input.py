@@ -638,7 +638,8 @@ class Home:
             os.makedirs(path)
             self.env[f"XDG_{name}_HOME"] = path
         self.env["HOME"] = self.dir.name
-        self.db = os.path.join(self.dir.name, "data", "tidings", "tidings.db")
+        self.db = os.path.join(self.dir.name, "data", os.environ["TIDINGS_DATA_DIR_NAME"],
+                               "tidings.db")
 
     def run(self, *args):
         return run(list(args), env=self.env)
