@@ -351,9 +351,9 @@ static void
 update_all (TidingsArticleListRow *self)
 {
   update_accessible_label (self);
+  /* Lays the text out again and redraws, the star with it. */
   update_read (self);
   update_starred (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
