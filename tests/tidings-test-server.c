@@ -799,6 +799,11 @@ server_thread (gpointer data)
 
   /* Made on this thread, so that it accepts in this thread's context. */
   self->service = g_socket_service_new ();
+  /* Accepting starts once every address is in. A service that is already
+   * accepting restarts on each new address by cancelling its pending
+   * accept, and that cancelled accept can still take a connection that
+   * has just arrived and then throw it away: the client sees a reset. */
+  g_socket_service_stop (self->service);
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
 
   for (guint i = 0; i < self->listeners->len && error == NULL; i++)
@@ -826,6 +831,9 @@ server_thread (gpointer data)
                                         listener->address, listener->port);
       g_mutex_unlock (&self->lock);
     }
+
+  if (error == NULL)
+    g_socket_service_start (self->service);
 
   g_mutex_lock (&self->lock);
   self->started = TRUE;
