@@ -13,8 +13,7 @@
 #include <glib.h>
 
 #include "tidings-date.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+#include "tidings-fuzz.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,

@@ -19,9 +19,7 @@
 #include <glib.h>
 
 #include "tidings-discover.h"
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+#include "tidings-fuzz.h"
 
 static const char * const page_urls[] = {
   "https://example.com/dir/page.html",
@@ -43,15 +41,6 @@ fail (const char *why,
 {
   fprintf (stderr, "fuzz-discover-html: %s: %s\n", why, detail != NULL ? detail : "(null)");
   abort ();
-}
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  /* A GLib critical or warning is a bug found, like a crash. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  return 0;
 }
 
 int

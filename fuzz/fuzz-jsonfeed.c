@@ -13,8 +13,7 @@
 
 #include "tidings-jsonfeed.h"
 #include "tidings-parser.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+#include "tidings-fuzz.h"
 
 /* Touches every string the reader produced, so that ASan sees a read of any
  * one that is dangling or unterminated, then frees the item. */

@@ -19,9 +19,7 @@
 #include <glib.h>
 
 #include "tidings-opml.h"
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+#include "tidings-fuzz.h"
 
 G_GNUC_NORETURN static void
 fail (const char *why,
@@ -29,15 +27,6 @@ fail (const char *why,
 {
   fprintf (stderr, "fuzz-opml: %s: %s\n", why, detail != NULL ? detail : "(null)");
   abort ();
-}
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  /* A GLib critical or warning is a bug found, like a crash. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  return 0;
 }
 
 static void

@@ -20,11 +20,9 @@
 #include "tidings-html-check.h"
 #include "tidings-sanitize.h"
 #include "tidings-uri.h"
+#include "tidings-fuzz.h"
 
 #define BASE "https://example.com/dir/page.html"
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static const char *current_output;
 
@@ -143,15 +141,6 @@ check_text (const char *text)
       if (p[0] == ' ' && p[1] == ' ')
         fail ("white space not collapsed");
     }
-}
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  /* A critical from GLib (GUri refusing what it parsed, say) is a bug. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  return 0;
 }
 
 int

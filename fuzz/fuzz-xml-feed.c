@@ -17,18 +17,7 @@
 
 #include "tidings-feed-writer.h"
 #include "tidings-parser.h"
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  /* A GLib critical or warning is a bug found, like a crash. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  return 0;
-}
+#include "tidings-fuzz.h"
 
 static void
 write_item (TidingsItem *item,

@@ -54,19 +54,6 @@ get_named (gpointer    root,
 }
 
 static void
-collect_type (GtkWidget *widget,
-              GType      type,
-              GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_type (child, type, found);
-}
-
-static void
 wait_ms (guint msec)
 {
   gint64 until = g_get_monotonic_time () + msec * G_TIME_SPAN_MILLISECOND;
@@ -235,7 +222,7 @@ test_preferences_builds (void)
   show_window (GTK_WINDOW (prefs));
 
   /* The four pages (the window adds one of its own for search results). */
-  collect_type (GTK_WIDGET (prefs), ADW_TYPE_PREFERENCES_PAGE, pages);
+  tidings_test_collect (GTK_WIDGET (prefs), ADW_TYPE_PREFERENCES_PAGE, pages);
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
     {
       gboolean found = FALSE;
@@ -394,7 +381,7 @@ test_preferences_sections (void)
   sections_row = get_named (prefs, "notify-sections");
   g_assert_true (gtk_widget_get_visible (sections_row));
   /* Space, its child Moon, and Energy; not the smart sections. */
-  collect_type (sections_row, GTK_TYPE_CHECK_BUTTON, checks);
+  tidings_test_collect (sections_row, GTK_TYPE_CHECK_BUTTON, checks);
   g_assert_cmpuint (checks->len, ==, 3);
   g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (sections_row)), ==,
                    "New articles in every section");
@@ -683,7 +670,7 @@ test_add_choose_and_subscribe (AddFixture    *fixture,
   g_assert_false (gtk_widget_get_visible (get_named (fixture->dialog, "message")));
   g_assert_cmpstr (action_label (fixture->dialog), ==, "_Subscribe");
   feeds = get_named (fixture->dialog, "feeds");
-  collect_type (feeds, GTK_TYPE_CHECK_BUTTON, checks);
+  tidings_test_collect (feeds, GTK_TYPE_CHECK_BUTTON, checks);
   g_assert_cmpuint (checks->len, ==, 2);
   g_assert_true (gtk_widget_get_visible (checks->pdata[0]));
   g_assert_true (gtk_check_button_get_active (checks->pdata[0]));
@@ -732,7 +719,7 @@ test_add_already_subscribed (AddFixture    *fixture,
   /* A feed's own address: one feed, no choice to make. */
   tidings_add_dialog_set_url (fixture->dialog, launches);
   wait_for (feeds_shown, fixture->dialog, "the feed to be found");
-  collect_type (get_named (fixture->dialog, "feeds"), GTK_TYPE_CHECK_BUTTON, checks);
+  tidings_test_collect (get_named (fixture->dialog, "feeds"), GTK_TYPE_CHECK_BUTTON, checks);
   g_assert_cmpuint (checks->len, ==, 1);
   g_assert_false (gtk_widget_get_visible (checks->pdata[0]));
 

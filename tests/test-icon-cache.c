@@ -313,18 +313,6 @@ serve_feed (TidingsTestServer *server,
   g_string_free (body, TRUE);
 }
 
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
 typedef struct
 {
   TidingsWindow *window;
@@ -337,7 +325,7 @@ sidebar_icon (RowQuery *query)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect (_tidings_window_get_sidebar_view (query->window), TIDINGS_TYPE_SIDEBAR_ROW, rows);
+  tidings_test_collect (_tidings_window_get_sidebar_view (query->window), TIDINGS_TYPE_SIDEBAR_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       TidingsSidebarItem *item = tidings_sidebar_row_get_item (rows->pdata[i]);
@@ -347,7 +335,7 @@ sidebar_icon (RowQuery *query)
           || tidings_sidebar_item_get_id (item) != query->id)
         continue;
       /* The first image is the icon, then the warning. */
-      collect (rows->pdata[i], GTK_TYPE_IMAGE, images);
+      tidings_test_collect (rows->pdata[i], GTK_TYPE_IMAGE, images);
       g_assert_cmpuint (images->len, >=, 1);
       return images->pdata[0];
     }
@@ -380,7 +368,7 @@ article_rows_loaded (TidingsWindow *window)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect (_tidings_window_get_article_list_view (window), TIDINGS_TYPE_ARTICLE_LIST_ROW, rows);
+  tidings_test_collect (_tidings_window_get_article_list_view (window), TIDINGS_TYPE_ARTICLE_LIST_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       TidingsArticleItem *item = tidings_article_list_row_get_item (rows->pdata[i]);
@@ -410,7 +398,7 @@ count_colour_in_article_row (TidingsWindow *window,
   int height;
   guint count = 0;
 
-  collect (_tidings_window_get_article_list_view (window), TIDINGS_TYPE_ARTICLE_LIST_ROW, rows);
+  tidings_test_collect (_tidings_window_get_article_list_view (window), TIDINGS_TYPE_ARTICLE_LIST_ROW, rows);
   for (guint i = 0; i < rows->len && row == NULL; i++)
     if (gtk_widget_get_mapped (rows->pdata[i]) && gtk_widget_get_height (rows->pdata[i]) > 0)
       row = rows->pdata[i];

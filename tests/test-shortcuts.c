@@ -243,19 +243,6 @@ test_keymap_names (void)
 }
 
 static void
-collect_type (GtkWidget *widget,
-              GType      type,
-              GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_type (child, type, found);
-}
-
-static void
 test_window_builds (void)
 {
   for (guint m = 0; m < G_N_ELEMENTS (all_keymaps); m++)
@@ -269,10 +256,10 @@ test_window_builds (void)
 
       g_assert_true (GTK_IS_SHORTCUTS_WINDOW (window));
       /* The window keeps copies for its search page: count the sections'. */
-      collect_type (GTK_WIDGET (window), GTK_TYPE_SHORTCUTS_SECTION, sections);
+      tidings_test_collect (GTK_WIDGET (window), GTK_TYPE_SHORTCUTS_SECTION, sections);
       g_assert_cmpuint (sections->len, ==, 2);
       for (guint i = 0; i < sections->len; i++)
-        collect_type (sections->pdata[i], GTK_TYPE_SHORTCUTS_SHORTCUT, found);
+        tidings_test_collect (sections->pdata[i], GTK_TYPE_SHORTCUTS_SHORTCUT, found);
       g_assert_cmpuint (found->len, ==, count_bindings (all_keymaps[m]));
 
       for (guint i = 0; i < found->len; i++)
@@ -319,7 +306,7 @@ test_window_screenshots (void)
           wait_ms (300);
           g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >, 200);
           /* Each page fits in one: GTK shows no page numbers. */
-          collect_type (GTK_WIDGET (window), GTK_TYPE_STACK_SWITCHER, switchers);
+          tidings_test_collect (GTK_WIDGET (window), GTK_TYPE_STACK_SWITCHER, switchers);
           for (guint i = 0; i < switchers->len; i++)
             g_assert_false (gtk_widget_get_mapped (switchers->pdata[i]));
           tidings_test_save_screenshot (GTK_WIDGET (window), name);

@@ -96,26 +96,13 @@ settle (guint ms)
 
 /* ---- Widgets ---- */
 
-static void
-collect_widgets (GtkWidget *widget,
-                 GType      type,
-                 GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_widgets (child, type, found);
-}
-
 static GtkWidget *
 find_widget (GtkWidget *root,
              GType      type)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
 
-  collect_widgets (root, type, found);
+  tidings_test_collect (root, type, found);
   return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
 }
 
@@ -126,7 +113,7 @@ label_with_class (GtkWidget  *widget,
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
-  collect_widgets (widget, GTK_TYPE_LABEL, labels);
+  tidings_test_collect (widget, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       GtkWidget *label = g_ptr_array_index (labels, i);
@@ -143,7 +130,7 @@ sidebar_row (const char *title)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_widgets (_tidings_window_get_sidebar_view (window), TIDINGS_TYPE_SIDEBAR_ROW, rows);
+  tidings_test_collect (_tidings_window_get_sidebar_view (window), TIDINGS_TYPE_SIDEBAR_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       TidingsSidebarRow *row = g_ptr_array_index (rows, i);
@@ -216,8 +203,8 @@ list_loaded_with_rows (gpointer unused)
 
   if (!tidings_article_list_get_loaded (article_list ()))
     return FALSE;
-  collect_widgets (_tidings_window_get_article_list_view (window),
-                   TIDINGS_TYPE_ARTICLE_LIST_ROW, rows);
+  tidings_test_collect (_tidings_window_get_article_list_view (window),
+                        TIDINGS_TYPE_ARTICLE_LIST_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       TidingsArticleItem *item = tidings_article_list_row_get_item (g_ptr_array_index (rows, i));
@@ -583,7 +570,7 @@ test_open_article (void)
     g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
     guint checked = 0;
 
-    collect_widgets (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, toggles);
+    tidings_test_collect (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, toggles);
     for (guint i = 0; i < toggles->len; i++)
       {
         GtkWidget *button = g_ptr_array_index (toggles, i);
@@ -812,7 +799,7 @@ folded (gpointer unused)
 {
   g_autoptr(GPtrArray) leaflets = g_ptr_array_new ();
 
-  collect_widgets (GTK_WIDGET (window), ADW_TYPE_LEAFLET, leaflets);
+  tidings_test_collect (GTK_WIDGET (window), ADW_TYPE_LEAFLET, leaflets);
   for (guint i = 0; i < leaflets->len; i++)
     if (!adw_leaflet_get_folded (g_ptr_array_index (leaflets, i)))
       return FALSE;
@@ -935,7 +922,7 @@ has_label_containing (GtkWidget  *widget,
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
-  collect_widgets (widget, GTK_TYPE_LABEL, labels);
+  tidings_test_collect (widget, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (strstr (gtk_label_get_label (g_ptr_array_index (labels, i)), text) != NULL)
       return TRUE;
@@ -949,7 +936,7 @@ undo_button (void)
 {
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  tidings_test_collect (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     {
       GtkWidget *button = g_ptr_array_index (buttons, i);
@@ -1076,7 +1063,7 @@ progress_text (void)
 {
   g_autoptr(GPtrArray) revealers = g_ptr_array_new ();
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_REVEALER, revealers);
+  tidings_test_collect (GTK_WIDGET (window), GTK_TYPE_REVEALER, revealers);
   for (guint i = 0; i < revealers->len; i++)
     {
       GtkRevealer *revealer = g_ptr_array_index (revealers, i);

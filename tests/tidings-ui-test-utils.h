@@ -15,6 +15,21 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+/* Adds @widget and every widget below it that is a @type to @found, in
+ * tree order. */
+static inline void
+tidings_test_collect (GtkWidget *widget,
+                      GType      type,
+                      GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    tidings_test_collect (child, type, found);
+}
+
 static inline void
 tidings_test_save_texture (GdkTexture *texture,
                            const char *name)

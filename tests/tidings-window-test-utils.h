@@ -18,6 +18,7 @@
 #include "tidings-library-test-utils.h"
 #include "tidings-sidebar-row.h"
 #include "tidings-store.h"
+#include "tidings-ui-test-utils.h"
 #include "tidings-web-test-utils.h"
 #include "tidings-window.h"
 
@@ -54,19 +55,6 @@ tidings_test_application_new (void)
   g_assert_no_error (error);
   g_assert_nonnull (tidings_application_get_library (app));
   return app;
-}
-
-static inline void
-tidings_test_collect (GtkWidget *widget,
-                      GType      type,
-                      GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    tidings_test_collect (child, type, found);
 }
 
 /* The mapped sidebar row showing @title, or NULL. */
