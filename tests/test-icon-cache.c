@@ -431,6 +431,8 @@ count_colour_in_article_row (TidingsWindow *window,
 static void
 test_window (void)
 {
+  /* A PNG signature and the start of a header chunk, then nonsense. */
+  static const char broken_png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR garbage";
   g_autoptr(TidingsTestServer) server = tidings_test_server_new ();
   g_autoptr(GBytes) red = solid_image (16, 0xff0000ff, "png");
   g_autoptr(GBytes) blue = solid_image (16, 0x0000ffff, "ico");
@@ -453,8 +455,8 @@ test_window (void)
                                 g_bytes_get_data (blue, NULL), g_bytes_get_size (blue));
   /* A PNG signature, then nothing a decoder can use. */
   serve_feed (server, "/broken.xml", "Broken Icon", "/broken.png");
-  tidings_test_server_set_body (server, "/broken.png", "image/png",
-                                "\x89PNG\r\n\x1a\n\0\0\0\rIHDR garbage", 29);
+  tidings_test_server_set_body (server, "/broken.png", "image/png", broken_png,
+                                sizeof broken_png - 1);
   /* A header promising 3.6 gigapixels. */
   serve_feed (server, "/huge.xml", "Huge Icon", "/huge.png");
   tidings_test_server_set_body (server, "/huge.png", "image/png",
