@@ -175,7 +175,7 @@ def main():
 
         def gdbus(*args):
             return subprocess.run(["gdbus", *args], capture_output=True, text=True, env=env,
-                                  timeout=DEADLINE)
+                                  timeout=DEADLINE + 30)
 
         path = "/" + app_id.replace(".", "/")
         log = os.path.join(work.name, "app.log")
@@ -191,9 +191,16 @@ def main():
 
         # What the desktop does for DBusActivatable=true: the bus starts the
         # program through the service file.
+        # gdbus waits 25 s for a reply by default; a sanitized build can take
+        # longer to start and show its window.
+        activation_error = []
+
         def activate():
-            return gdbus("call", "--session", "--dest", app_id, "--object-path", path,
-                         "--method", "org.freedesktop.Application.Activate", "{}").returncode == 0
+            proc = gdbus("call", "--session", "--timeout", str(DEADLINE), "--dest", app_id,
+                         "--object-path", path, "--method",
+                         "org.freedesktop.Application.Activate", "{}")
+            activation_error.append(proc.stderr)
+            return proc.returncode == 0
 
         def owner_pid():
             proc = gdbus("call", "--session", "--dest", "org.freedesktop.DBus",
@@ -203,8 +210,10 @@ def main():
 
         for how, start, argument in (("gio launch", gio_launch, None),
                                      ("D-Bus activation", activate, "--gapplication-service")):
-            if not check(f"{how}: started", start(), open(log, encoding="utf-8").read()
-                         if os.path.exists(log) else ""):
+            started = start()
+            if not check(f"{how}: started", started,
+                         "".join(activation_error) + (open(log, encoding="utf-8").read()
+                                                      if os.path.exists(log) else "")):
                 break
             pid = poll(owner_pid)
             if not check(f"{how}: {app_id} is on the bus", pid):
