@@ -715,7 +715,10 @@ handle_request (SoupServer        *soup,
 /* Connections are accepted here and handed to the SoupServer, rather than
  * through soup_server_listen(): libsoup 3.2's listener keeps a reference to
  * every socket it accepts, and those would show up as leaks in every
- * sanitizer and valgrind run. */
+ * sanitizer and valgrind run. The price: a SoupServer without a listener
+ * keeps no connection alive, so every answer ends its connection, and a
+ * client that sends its next request on it before it sees the close gets a
+ * reset (libsoup's client then sends that request again on a new one). */
 static void
 accept_stream (TidingsTestServer *self,
                GSocketConnection *connection,
