@@ -6,10 +6,12 @@ loopback feed server, with a real SQLite file in a temporary home."""
 
 import os
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+import zlib
 
 TIDINGS = os.environ["TIDINGS_BIN"]
 FEED_SERVER = os.environ["TIDINGS_FEED_SERVER"]
@@ -282,6 +284,91 @@ def test_parse_url(server):
           in proc.stderr, proc.stderr)
 
 
+def png(rgb):
+    """A 1x1 PNG of one colour."""
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" + bytes(rgb)))
+            + chunk(b"IEND", b""))
+
+
+def icon_feed(site, icon):
+    return ("<?xml version='1.0'?><rss version='2.0'><channel><title>Icons</title>"
+            f"<link>{site}</link><image><url>{icon}</url><title>Icons</title>"
+            f"<link>{site}</link></image><item><title>One</title><guid>one</guid></item>"
+            "</channel></rss>")
+
+
+RED_PNG = png((255, 0, 0))
+
+
+def write_icon_pages(pages):
+    """Two feeds under /icons/: one whose icon is served, one whose icon and
+    home page never answer, as a dead site's can."""
+    os.makedirs(os.path.join(pages.name, "icons"))
+    with open(os.path.join(pages.name, "icons", "red.png"), "wb") as handle:
+        handle.write(RED_PNG)
+    write(os.path.join(pages.name, "icons", "good.rss"), icon_feed("/icons/", "/icons/red.png"))
+    write(os.path.join(pages.name, "icons", "hang.rss"),
+          icon_feed("/fault/hang.xml", "/fault/hang.xml?icon"))
+
+
+def test_refresh_icons(server):
+    """With feed icons on, --refresh stores the icons it can get at once and
+    does not wait for one whose server never answers."""
+    red = RED_PNG
+    home = Home()
+    home.env["TIDINGS_FEED_ICONS"] = "1"
+    good, hang = server.url("/icons/good.rss"), server.url("/icons/hang.rss")
+    proc = home.run("--add", good)
+    check("icons: add a feed with an icon: exit 0", proc.returncode == 0, proc.stderr)
+    rows = home.query("SELECT s.url, i.url, i.data, i.content_type FROM icons i "
+                      "JOIN subscriptions s ON s.id = i.subscription_id")
+    check("icons: the feed's icon is stored by the command",
+          rows == [(good, server.url("/icons/red.png"), red, "image/png")],
+          [row[:2] for row in rows])
+
+    hits_before = int(server.command("hits /fault/hang.xml"))
+    try:
+        # The fetcher would wait 30 s for the hanging server; the command
+        # must not (20 s is a hang guard, not a measure of speed).
+        proc = home.run("--add", hang, timeout=20)
+        check("icons: a hanging icon does not hold up the command", proc.returncode == 0,
+              proc.stderr)
+    except subprocess.TimeoutExpired:
+        check("icons: a hanging icon does not hold up the command", False,
+              "still running after 20 s")
+        return
+    check("icons: the hanging feed's articles are stored",
+          home.query("SELECT count(*) FROM articles a JOIN subscriptions s "
+                     "ON s.id = a.subscription_id WHERE s.url = ?", hang)[0][0] == 1)
+    check("icons: the hanging icon was asked for",
+          int(server.command("hits /fault/hang.xml")) > hits_before)
+    check("icons: a look cut short is not stored, so the next refresh looks again",
+          home.query("SELECT count(*) FROM icons i JOIN subscriptions s "
+                     "ON s.id = i.subscription_id WHERE s.url = ?", hang)[0][0] == 0)
+    check("icons: the first feed's icon is kept",
+          home.query("SELECT count(*) FROM icons WHERE data IS NOT NULL")[0][0] == 1)
+
+    # The window's setting turned off holds for the command line too.
+    home = Home()
+    home.env["TIDINGS_FEED_ICONS"] = "1"
+    home.env["GSETTINGS_BACKEND"] = "keyfile"
+    schema_path = os.environ["TIDINGS_SCHEMA_PATH"].strip("/")
+    settings_dir = os.path.join(home.env["XDG_CONFIG_HOME"], "glib-2.0", "settings")
+    os.makedirs(settings_dir)
+    write(os.path.join(settings_dir, "keyfile"), f"[{schema_path}]\nfeed-icons=false\n")
+    icon_hits = int(server.command("hits /icons/red.png"))
+    proc = home.run("--add", good)
+    check("icons off in the settings: add a feed: exit 0", proc.returncode == 0, proc.stderr)
+    check("icons off in the settings: no icon asked for or stored",
+          int(server.command("hits /icons/red.png")) == icon_hits
+          and home.query("SELECT count(*) FROM icons")[0][0] == 0)
+
+
 def main():
     pages = tempfile.TemporaryDirectory(prefix="tidings-pages-")
     link = '<link rel="alternate" type="application/rss+xml" href="/feed/{}.xml">'
@@ -293,6 +380,7 @@ def main():
           + "</head><body>Hello</body></html>")
     write(os.path.join(pages.name, "no-links.html"),
           "<!DOCTYPE html><html><head><title>None</title></head><body>Hello</body></html>")
+    write_icon_pages(pages)
 
     server = FeedServer("--feeds", "10", "--faults", "--dir", pages.name)
     try:
@@ -300,6 +388,7 @@ def main():
         test_refresh_with_faults(server)
         test_opml(server)
         test_parse_url(server)
+        test_refresh_icons(server)
     finally:
         server.close()
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tidings-fetcher.h"
+#include "tidings-test-resolver.h"
 #include "tidings-test-server.h"
 
 #define FEED "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" \
@@ -566,111 +567,23 @@ test_refused (void)
   g_assert_finalize_object (g_steal_pointer (&fetcher));
 }
 
-/* A resolver that knows no name at all: the tests have no DNS to ask, and
- * must not ask the real one. */
-#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
-
-struct _TestResolver
-{
-  GResolver parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
-
-static guint test_resolver_lookups;
-
-static GList *
-test_resolver_lookup_by_name_with_flags (GResolver                 *resolver,
-                                         const char                *hostname,
-                                         GResolverNameLookupFlags   flags,
-                                         GCancellable              *cancellable,
-                                         GError                   **error)
-{
-  test_resolver_lookups++;
-  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-               "Error resolving “%s”: Name or service not known", hostname);
-  return NULL;
-}
-
-static GList *
-test_resolver_lookup_by_name (GResolver     *resolver,
-                              const char    *hostname,
-                              GCancellable  *cancellable,
-                              GError       **error)
-{
-  return test_resolver_lookup_by_name_with_flags (resolver, hostname, 0, cancellable, error);
-}
-
-static void
-test_resolver_lookup_by_name_with_flags_async (GResolver                *resolver,
-                                               const char               *hostname,
-                                               GResolverNameLookupFlags  flags,
-                                               GCancellable             *cancellable,
-                                               GAsyncReadyCallback       callback,
-                                               gpointer                  user_data)
-{
-  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-
-  test_resolver_lookups++;
-  g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-                           "Error resolving “%s”: Name or service not known", hostname);
-}
-
-static void
-test_resolver_lookup_by_name_async (GResolver           *resolver,
-                                    const char          *hostname,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  test_resolver_lookup_by_name_with_flags_async (resolver, hostname, 0, cancellable, callback,
-                                                 user_data);
-}
-
-static GList *
-test_resolver_lookup_by_name_finish (GResolver     *resolver,
-                                     GAsyncResult  *result,
-                                     GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-test_resolver_class_init (TestResolverClass *klass)
-{
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  resolver_class->lookup_by_name = test_resolver_lookup_by_name;
-  resolver_class->lookup_by_name_async = test_resolver_lookup_by_name_async;
-  resolver_class->lookup_by_name_finish = test_resolver_lookup_by_name_finish;
-  resolver_class->lookup_by_name_with_flags = test_resolver_lookup_by_name_with_flags;
-  resolver_class->lookup_by_name_with_flags_async = test_resolver_lookup_by_name_with_flags_async;
-  resolver_class->lookup_by_name_with_flags_finish = test_resolver_lookup_by_name_finish;
-}
-
-static void
-test_resolver_init (TestResolver *self)
-{
-}
-
 static void
 test_unknown_host (void)
 {
   g_autoptr(GResolver) system = g_resolver_get_default ();
-  g_autoptr(GResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(TidingsTestResolver) resolver = g_object_new (TIDINGS_TYPE_TEST_RESOLVER, NULL);
   g_autoptr(TidingsFetcher) fetcher = tidings_fetcher_new (NULL);
   g_autoptr(TidingsFetchResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_resolver_set_default (resolver);
+  g_resolver_set_default (G_RESOLVER (resolver));
   result = fetch (fetcher, "http://feeds.example.invalid/rss.xml", &error);
   g_resolver_set_default (system);
 
   g_assert_null (result);
   g_assert_error (error, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_RESOLVE);
   g_assert_cmpstr (error->message, ==, "Could not find the server feeds.example.invalid");
-  g_assert_cmpuint (test_resolver_lookups, >, 0);
+  g_assert_cmpuint (tidings_test_resolver_get_lookups (resolver), >, 0);
 
   g_assert_finalize_object (g_steal_pointer (&fetcher));
 }

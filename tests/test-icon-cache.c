@@ -287,6 +287,17 @@ refreshed_cb (GObject      *source,
   *(gboolean *) user_data = TRUE;
 }
 
+/* Every feed's icon look has come back and is stored: the four rows,
+ * read on a connection of the test's own. */
+static gboolean
+icons_stored (TidingsLibrary *library)
+{
+  g_autoptr(TidingsStore) store = tidings_store_open (tidings_library_get_path (library), NULL);
+  g_autoptr(GHashTable) icons = store != NULL ? tidings_store_list_icons (store, NULL) : NULL;
+
+  return icons != NULL && g_hash_table_size (icons) == 4;
+}
+
 static void
 serve_feed (TidingsTestServer *server,
             const char        *path,
@@ -476,10 +487,12 @@ test_window (void)
                                TIDINGS_LIBRARY_CHANGED_SUBSCRIPTIONS, NULL, written_cb, &done);
   wait_for ((Condition) flag_set, &done, "the subscriptions");
 
-  /* The application turned icons on; the refresh fetches them. */
+  /* The application turned icons on; the refresh looks for them once each
+   * feed is stored, and may complete before they are in. */
   done = FALSE;
   tidings_library_refresh_async (library, NULL, NULL, refreshed_cb, &done);
   wait_for ((Condition) flag_set, &done, "the refresh");
+  wait_for ((Condition) icons_stored, library, "the feeds' icons in the store");
   g_assert_cmpuint (tidings_test_server_get_hits (server, "/red.png"), ==, 1);
   g_assert_cmpuint (tidings_test_server_get_hits (server, "/huge.png"), ==, 1);
 

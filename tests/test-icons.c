@@ -15,6 +15,7 @@
 #include "tidings-discover.h"
 #include "tidings-icons.h"
 #include "tidings-refresh.h"
+#include "tidings-test-resolver.h"
 #include "tidings-test-server.h"
 
 #define DAY (G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC)
@@ -192,6 +193,32 @@ run_cancelled (GObject      *source,
 }
 
 static void
+settled (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tidings_refresh_settle_icons_finish (TIDINGS_REFRESH (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* Until every icon look of @refresh is stored, or cancelled @grace_ms on. */
+static void
+settle (TidingsRefresh *refresh,
+        guint           grace_ms)
+{
+  gboolean done = FALSE;
+
+  tidings_refresh_settle_icons_async (refresh, grace_ms, settled, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Runs a refresh of every subscription, then waits for its icon looks. */
+static void
 run_refresh (Fixture  *fixture,
              gboolean  fetch_icons)
 {
@@ -213,6 +240,7 @@ run_refresh (Fixture  *fixture,
   tidings_refresh_run_async (refresh, subscriptions, NULL, run_done, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
+  settle (refresh, G_MAXUINT);
 }
 
 static TidingsRefreshStatus
@@ -519,8 +547,90 @@ test_refresh_none (Fixture       *fixture,
   g_assert_cmpuint (tidings_test_server_get_hits (fixture->server, "/favicon.ico"), ==, 1);
 }
 
-/* Cancelling a run while icons are being looked for ends it, storing no
- * icon, and leaves the fetcher usable. */
+static GPtrArray *
+all_subscriptions (Fixture *fixture)
+{
+  g_autoptr(TidingsStore) store = open_store (fixture);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *subscriptions = tidings_store_list_subscriptions (store, &error);
+
+  g_assert_no_error (error);
+  return subscriptions;
+}
+
+static gboolean
+has_icon_row (Fixture *fixture,
+              gint64   id)
+{
+  g_autoptr(TidingsStore) store = open_store (fixture);
+  g_autoptr(GHashTable) icons = tidings_store_list_icons (store, NULL);
+
+  return g_hash_table_contains (icons, &id);
+}
+
+/* Iterates the default context, without blocking on it, until @path has
+ * been asked for @hits times. */
+static void
+wait_for_hits (Fixture    *fixture,
+               const char *path,
+               guint       hits)
+{
+  while (tidings_test_server_get_hits (fixture->server, path) < hits)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+/* Subscribes to /feed.xml, whose icon /hang.png never answers. */
+static gint64
+subscribe_hanging_icon (Fixture *fixture)
+{
+  serve_rss (fixture, "/feed.xml", NULL, "/hang.png");
+  tidings_test_server_set_fault (fixture->server, "/hang.png", TIDINGS_TEST_FAULT_HANG, 0, NULL);
+  return subscribe (fixture, "/feed.xml");
+}
+
+/* An icon whose server never answers holds up neither the run, which
+ * completes with its feed stored, nor a caller who settles the icons with
+ * a grace: the look is cancelled then and not remembered, so the next run
+ * makes it again. */
+static void
+test_refresh_background (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(TidingsRefresh) refresh = tidings_refresh_new (fixture->worker, fixture->fetcher);
+  g_autoptr(GPtrArray) subscriptions = NULL;
+  gboolean done = FALSE;
+  gint64 feed;
+
+  (void) data;
+  feed = subscribe_hanging_icon (fixture);
+  subscriptions = all_subscriptions (fixture);
+
+  tidings_refresh_set_fetch_icons (refresh, TRUE);
+  g_signal_connect (refresh, "feed-done", G_CALLBACK (on_feed_done), fixture);
+  tidings_refresh_run_async (refresh, subscriptions, NULL, run_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (status_of (fixture, feed), ==, TIDINGS_REFRESH_NEW);
+
+  /* The look goes on after the run: the server sees it, and it hangs
+   * there (the fetcher's own time-out is 10 s). */
+  wait_for_hits (fixture, "/hang.png", 1);
+  settle (refresh, 100);
+  g_assert_false (has_icon_row (fixture, feed));
+
+  /* Settling with nothing under way completes at once. */
+  settle (refresh, G_MAXUINT);
+
+  /* The server mends: the next run looks again, through the same fetcher. */
+  tidings_test_server_set_fault (fixture->server, "/hang.png", TIDINGS_TEST_FAULT_NONE, 0, NULL);
+  serve (fixture, "/hang.png", "image/png", png_a, sizeof png_a - 1);
+  run_refresh (fixture, TRUE);
+  assert_icon (fixture, feed, "/hang.png", png_a, sizeof png_a - 1);
+}
+
+/* Cancelling a run cancels the icon looks it queued: one whose server
+ * never answers comes back at once, and is not remembered. */
 static void
 test_refresh_cancel (Fixture       *fixture,
                      gconstpointer  data)
@@ -532,33 +642,89 @@ test_refresh_cancel (Fixture       *fixture,
   gint64 feed;
 
   (void) data;
-  serve_rss (fixture, "/feed.xml", NULL, "/hang.png");
-  tidings_test_server_set_fault (fixture->server, "/hang.png", TIDINGS_TEST_FAULT_HANG, 0, NULL);
-  feed = subscribe (fixture, "/feed.xml");
-  {
-    g_autoptr(TidingsStore) store = open_store (fixture);
-
-    subscriptions = tidings_store_list_subscriptions (store, NULL);
-  }
+  feed = subscribe_hanging_icon (fixture);
+  /* A second feed keeps the run going while the icon hangs. */
+  serve_rss (fixture, "/slow.xml", NULL, NULL);
+  tidings_test_server_set_fault (fixture->server, "/slow.xml", TIDINGS_TEST_FAULT_SLOW_BODY,
+                                 5000, NULL);
+  subscribe (fixture, "/slow.xml");
+  subscriptions = all_subscriptions (fixture);
 
   tidings_refresh_set_fetch_icons (refresh, TRUE);
   tidings_refresh_run_async (refresh, subscriptions, cancellable, run_cancelled, &done);
-  /* Cancelled once the icon's request hangs on the server. */
+  wait_for_hits (fixture, "/hang.png", 1);
+  g_assert_false (done);
+  g_cancellable_cancel (cancellable);
   while (!done)
-    {
-      if (!g_cancellable_is_cancelled (cancellable)
-          && tidings_test_server_get_hits (fixture->server, "/hang.png") == 1)
-        g_cancellable_cancel (cancellable);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  g_assert_null (stored_icon (fixture, feed));
-  {
-    g_autoptr(TidingsStore) store = open_store (fixture);
-    g_autoptr(GHashTable) icons = tidings_store_list_icons (store, NULL);
+    g_main_context_iteration (NULL, TRUE);
 
-    g_assert_false (g_hash_table_contains (icons, &feed));
-  }
+  /* No grace: it completes only because the look was cancelled (a look
+   * that timed out would be remembered as finding nothing). */
+  settle (refresh, G_MAXUINT);
+  g_assert_null (stored_icon (fixture, feed));
+  g_assert_false (has_icon_row (fixture, feed));
+}
+
+#define DEAD_HOST "dead-site.invalid"
+
+static void
+fetched (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_null (tidings_fetcher_fetch_finish (TIDINGS_FETCHER (source), result, error));
+}
+
+/* A site whose name does not resolve is asked for its page and not again
+ * for its /favicon.ico, which would fail the same way; the feed is fine
+ * and the look that found nothing is remembered. */
+static void
+test_refresh_dead_host (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GResolver) real = g_resolver_get_default ();
+  g_autoptr(TidingsTestResolver) resolver = g_object_new (TIDINGS_TYPE_TEST_RESOLVER, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TidingsStore) store = NULL;
+  g_autoptr(GHashTable) icons = NULL;
+  TidingsIcon *row;
+  TidingsFetchRequest request = { .url = "http://" DEAD_HOST "/" };
+  guint one_fetch;
+  gint64 feed;
+
+  (void) data;
+  g_resolver_set_default (G_RESOLVER (resolver));
+
+  /* What one request to the dead host costs the resolver. */
+  tidings_fetcher_fetch_async (fixture->fetcher, &request, NULL, fetched, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_RESOLVE);
+  g_clear_error (&error);
+  one_fetch = tidings_test_resolver_get_lookups (resolver);
+  g_assert_cmpuint (one_fetch, >=, 1);
+  tidings_test_resolver_reset (resolver);
+
+  serve (fixture, "/feed.xml", "application/rss+xml",
+         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Dead site</title>"
+         "<link>http://" DEAD_HOST "/blog/</link>"
+         "<item><guid>1</guid><title>One</title></item></channel></rss>", -1);
+  feed = subscribe (fixture, "/feed.xml");
+  run_refresh (fixture, TRUE);
+  g_resolver_set_default (real);
+
+  g_assert_cmpint (status_of (fixture, feed), ==, TIDINGS_REFRESH_NEW);
+  g_assert_cmpuint (tidings_test_resolver_get_lookups (resolver), ==, one_fetch);
+  g_assert_null (stored_icon (fixture, feed));
+  store = open_store (fixture);
+  icons = tidings_store_list_icons (store, &error);
+  g_assert_no_error (error);
+  row = g_hash_table_lookup (icons, &feed);
+  g_assert_nonnull (row);
+  g_assert_null (row->url);
+  g_assert_cmpint (row->fetched_at, >, 0);
 }
 
 int
@@ -573,8 +739,12 @@ main (int    argc,
   g_test_add ("/icons/refresh", Fixture, NULL, fixture_set_up, test_refresh, fixture_tear_down);
   g_test_add ("/icons/refresh-none", Fixture, NULL, fixture_set_up, test_refresh_none,
               fixture_tear_down);
+  g_test_add ("/icons/refresh-background", Fixture, NULL, fixture_set_up,
+              test_refresh_background, fixture_tear_down);
   g_test_add ("/icons/refresh-cancel", Fixture, NULL, fixture_set_up, test_refresh_cancel,
               fixture_tear_down);
+  g_test_add ("/icons/refresh-dead-host", Fixture, NULL, fixture_set_up,
+              test_refresh_dead_host, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -28,6 +28,11 @@
 #include "tidings-store.h"
 
 #define READ_SIZE (256 * 1024)
+/* How long `--refresh` lets the icon looks still going run on once the
+ * feeds are stored. Icons are for the window, which looks for the rest in
+ * the background; a command in a script should not wait on web sites that
+ * are slow or gone. */
+#define ICON_GRACE_MS 500
 
 /* The part of `tidings --parse` between reading and printing, shared by
  * the file and the web address forms (and by fuzz/fuzz-parse.c). */
@@ -381,6 +386,37 @@ refresh_done (GObject      *source,
   wait->done = TRUE;
 }
 
+/* The window's feed-icons setting holds for the command line too, where
+ * the settings schema is installed; TIDINGS_FEED_ICONS=0 turns icons off
+ * either way. */
+static gboolean
+fetch_icons_wanted (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (!tidings_icons_allowed ())
+    return FALSE;
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "feed-icons"))
+    return TRUE;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  return g_settings_get_boolean (settings, "feed-icons");
+}
+
+static void
+icons_settled (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  tidings_refresh_settle_icons_finish (TIDINGS_REFRESH (source), res, NULL);
+  *done = TRUE;
+}
+
 /* After a refresh: old articles out, and the search index brought up to
  * date before the command returns, so that what it stored can be found. */
 static gpointer
@@ -458,6 +494,7 @@ refresh_subscriptions (GPtrArray *subscriptions)
   g_autoptr(GError) error = NULL;
   RefreshWait wait = { 0 };
   CallWait call = { 0 };
+  gboolean icons_done = FALSE;
   guint removed = 0;
 
   worker = tidings_store_worker_new (path, &error);
@@ -468,7 +505,7 @@ refresh_subscriptions (GPtrArray *subscriptions)
     }
   fetcher = tidings_fetcher_new (NULL);
   refresh = tidings_refresh_new (worker, fetcher);
-  tidings_refresh_set_fetch_icons (refresh, tidings_icons_allowed ());
+  tidings_refresh_set_fetch_icons (refresh, fetch_icons_wanted ());
   g_signal_connect (refresh, "feed-done", G_CALLBACK (print_outcome), NULL);
 
   tidings_refresh_run_async (refresh, subscriptions, NULL, refresh_done, &wait);
@@ -480,6 +517,9 @@ refresh_subscriptions (GPtrArray *subscriptions)
       return EXIT_FAILURE;
     }
 
+  /* The icon looks it queued go on beside the tidying up, and are given
+   * a moment more after it; what is left then is looked for next time. */
+  tidings_refresh_settle_icons_async (refresh, ICON_GRACE_MS, icons_settled, &icons_done);
   tidings_store_worker_call_async (worker, tidy_up, &removed, NULL, NULL, call_done, &call);
   wait_for (&call.done);
   if (call.result == NULL)
@@ -492,6 +532,7 @@ refresh_subscriptions (GPtrArray *subscriptions)
   if (removed > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE, "%u old article removed.\n",
                           "%u old articles removed.\n", removed), removed);
+  wait_for (&icons_done);
   return EXIT_SUCCESS;
 }
 

@@ -88,6 +88,7 @@ typedef struct
 
   GQueue          candidates;    /* char *, to try in order */
   GHashTable     *tried;         /* char * */
+  GHashTable     *unreachable;   /* char *, hosts that could not be reached */
   gboolean        page_read;
   GError         *last_error;
 } Look;
@@ -104,6 +105,7 @@ look_free (Look *look)
   g_free (look->current);
   g_queue_clear_full (&look->candidates, g_free);
   g_hash_table_unref (look->tried);
+  g_hash_table_unref (look->unreachable);
   g_clear_error (&look->last_error);
   g_free (look);
 }
@@ -125,6 +127,36 @@ is_cancelled (GTask        *task,
   return g_error_matches (error, TIDINGS_FETCH_ERROR, TIDINGS_FETCH_ERROR_CANCELLED)
          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
          || g_cancellable_is_cancelled (g_task_get_cancellable (task));
+}
+
+/* A host whose name did not resolve, that refused or did not answer the
+ * connection, or whose certificate failed is not asked again in this look:
+ * its /favicon.ico would fail the same way, after the same wait. */
+static void
+note_unreachable (Look         *look,
+                  const char   *url,
+                  const GError *error)
+{
+  char *host;
+
+  if (error->domain != TIDINGS_FETCH_ERROR
+      || (error->code != TIDINGS_FETCH_ERROR_RESOLVE
+          && error->code != TIDINGS_FETCH_ERROR_CONNECT
+          && error->code != TIDINGS_FETCH_ERROR_CONNECT_TIMEOUT
+          && error->code != TIDINGS_FETCH_ERROR_TLS))
+    return;
+  host = tidings_fetcher_host_of (url);
+  if (host != NULL)
+    g_hash_table_add (look->unreachable, host);
+}
+
+static gboolean
+is_unreachable (Look       *look,
+                const char *url)
+{
+  g_autofree char *host = tidings_fetcher_host_of (url);
+
+  return host != NULL && g_hash_table_contains (look->unreachable, host);
 }
 
 static void
@@ -161,6 +193,7 @@ icon_fetched (GObject      *source,
           return;
         }
       g_debug ("No icon at %s: %s", look->current, error->message);
+      note_unreachable (look, look->current, error);
       set_last_error (look, g_steal_pointer (&error));
       next_candidate (g_steal_pointer (&task));
       return;
@@ -281,8 +314,13 @@ page_fetched (GObject      *source,
           return;
         }
       if (error != NULL)
-        g_debug ("Could not read %s for its icon: %s",
-                 ((Look *) g_task_get_task_data (task))->site_url, error->message);
+        {
+          Look *look = g_task_get_task_data (task);
+
+          g_debug ("Could not read %s for its icon: %s", look->site_url, error->message);
+          note_unreachable (look, look->site_url, error);
+          set_last_error (look, g_steal_pointer (&error));
+        }
       g_clear_pointer (&result, tidings_fetch_result_free);
       next_candidate (task);
       return;
@@ -302,6 +340,12 @@ next_candidate (GTask *task)
   Look *look = g_task_get_task_data (task);
   g_autofree char *url = g_queue_pop_head (&look->candidates);
 
+  while (url != NULL && is_unreachable (look, url))
+    {
+      g_debug ("Not asking %s: its server could not be reached", url);
+      g_free (url);
+      url = g_queue_pop_head (&look->candidates);
+    }
   if (url != NULL)
     {
       fetch_icon (task, url);
@@ -364,6 +408,7 @@ tidings_icon_fetch_async (TidingsFetcher            *fetcher,
   look->fetcher = g_object_ref (fetcher);
   look->subscription_id = request->subscription_id;
   look->tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  look->unreachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&look->candidates);
   look->site_url = http_url_or_null (request->site_url);
   look->favicon_url = tidings_uri_resolve (look->site_url != NULL ? look->site_url

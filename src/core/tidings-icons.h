@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The refresh looks for a feed's icon after the feed itself was fetched:
+ * The refresh looks for a feed's icon after the feed itself was stored, in
+ * the background (tidings-refresh.h):
  * the icon the feed document names, else the icons the site's home page
  * links to, else /favicon.ico. Through the same TidingsFetcher as the feeds
  * (its per-host caps, time-outs and back-off), with a hard size cap, and
@@ -32,9 +33,8 @@ const char  *tidings_icon_sniff  (const void        *data,
                                   gsize              len);
 
 /* FALSE when the environment has TIDINGS_FEED_ICONS=0: no icon is looked
- * for, whatever the window's setting. The test suites set it, so that a
- * fixture feed's home page (example.com) is never asked for its icon, and
- * it turns icons off for the command line, which has no settings. */
+ * for, whatever the feed-icons setting. The test suites set it, so that a
+ * fixture feed's home page (example.com) is never asked for its icon. */
 gboolean     tidings_icons_allowed (void);
 
 /* Whether a feed whose stored icon row is @stored (NULL: none) is due a

@@ -1995,6 +1995,9 @@ tidings_library_set_fetch_icons (TidingsLibrary *self,
   g_return_if_fail (TIDINGS_IS_LIBRARY (self));
 
   tidings_refresh_set_fetch_icons (self->refresh, fetch_icons);
+  /* Turned off: nothing more goes to the sites from now on. */
+  if (!fetch_icons)
+    tidings_refresh_cancel_icons (self->refresh);
 }
 
 void
@@ -2107,7 +2110,12 @@ tidings_library_dispose (GObject *object)
                                          NULL, NULL, NULL);
     }
   if (self->refresh != NULL)
-    g_signal_handlers_disconnect_by_data (self->refresh, self);
+    {
+      /* Icon looks outlive runs; those under way keep the refresh (and its
+       * writer) until they come back cancelled. */
+      g_signal_handlers_disconnect_by_data (self->refresh, self);
+      tidings_refresh_cancel_icons (self->refresh);
+    }
   g_clear_object (&self->refresh);
   g_clear_object (&self->fetcher);
   g_clear_object (&self->reader);

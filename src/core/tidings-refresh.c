@@ -33,9 +33,10 @@
 /* Feeds of one host handed over together (see interleave_hosts()). */
 #define HOST_RUN 6
 /* Looks for icons at once: few while feeds are still being fetched, whose
- * connections they would take, more once the feeds are in. */
+ * connections they would take, as many as the fetcher has once the feeds
+ * are in. */
 #define ICON_LOOKS_BESIDE_FEEDS 2
-#define ICON_LOOKS 6
+#define ICON_LOOKS 8
 
 struct _TidingsRefresh
 {
@@ -45,7 +46,22 @@ struct _TidingsRefresh
   TidingsFetcher     *fetcher;
   guint               default_interval;   /* minutes, 0: DEFAULT_INTERVAL_MINUTES */
   gboolean            fetch_icons;
+
+  /* Icons, looked for in the background (see "Icons" below). */
+  guint               feed_runs;          /* runs still fetching or storing feeds */
+  GQueue              icon_queue;         /* IconJob waiting for a turn */
+  GHashTable         *icon_ids;           /* subscription ids queued or under way */
+  guint               icon_looks;         /* under way */
+  GCancellable       *icon_cancellable;   /* for the looks under way */
+  GPtrArray          *icons_found;        /* TidingsIcon waiting for the writer */
+  gboolean            icons_writing;
+  GPtrArray          *settling;           /* GTask of settle_icons calls */
 };
+
+typedef struct
+{
+  GSource *grace;                         /* cancels the looks when it fires */
+} Settle;
 
 G_DEFINE_FINAL_TYPE (TidingsRefresh, tidings_refresh, G_TYPE_OBJECT)
 
@@ -90,13 +106,9 @@ struct _Run
   gboolean               writer_busy;
   gboolean               finishing;
 
-  /* Icons: looked for after a feed is stored, never holding it up. */
+  /* Which feeds' icons are due: a look is queued on the refresh for each. */
   GHashTable            *icons;           /* subscription id -> TidingsIcon (no data) */
-  GQueue                 icon_queue;      /* IconJob waiting for a turn */
-  guint                  icon_looks;      /* under way */
-  GPtrArray             *icons_found;     /* TidingsIcon waiting for the writer */
   gboolean               fetch_icons;     /* as the run started */
-  gboolean               icons_writing;
 
   TidingsRefreshSummary  summary;
 };
@@ -128,10 +140,8 @@ run_free (Run *run)
   g_assert (run->waiting->len == 0);
   if (run->parse_pool != NULL)
     g_thread_pool_free (run->parse_pool, FALSE, TRUE);
-  g_assert (run->icon_looks == 0 && g_queue_is_empty (&run->icon_queue));
   g_ptr_array_unref (run->waiting);
   g_clear_pointer (&run->icons, g_hash_table_unref);
-  g_ptr_array_unref (run->icons_found);
   g_ptr_array_unref (run->subscriptions);
   g_ptr_array_unref (run->owned);
   g_main_context_unref (run->context);
@@ -405,15 +415,23 @@ store_batch (TidingsStore  *store,
   return g_ptr_array_ref (jobs);
 }
 
-/* ---- Icons ---- */
+/* ---- Icons ----
+ *
+ * Looked for in the background: a feed's look is queued once the feed is
+ * stored, a few run beside the feeds still being fetched and more once none
+ * are, and no run waits for them. What a look finds is stored in batches by
+ * the writer. tidings_refresh_settle_icons_async() is how a caller that is
+ * about to close the store waits for them, for a bounded time.
+ */
 
 typedef struct
 {
-  Run               *run;
+  TidingsRefresh    *self;           /* a reference while the look is under way */
   gint64             subscription_id;
   char              *feed_url;
   char              *site_url;
   char              *icon_url;
+  TidingsIcon       *stored;         /* its validators, no data; may be NULL */
 } IconJob;
 
 static void
@@ -422,10 +440,52 @@ icon_job_free (IconJob *job)
   g_free (job->feed_url);
   g_free (job->site_url);
   g_free (job->icon_url);
+  g_clear_pointer (&job->stored, tidings_icon_free);
   g_free (job);
 }
 
-static void start_icon_looks (Run *run);
+/* Drops @job from the queue's bookkeeping and frees it. */
+static void
+icon_job_done (TidingsRefresh *self,
+               IconJob        *job)
+{
+  g_hash_table_remove (self->icon_ids, &job->subscription_id);
+  icon_job_free (job);
+}
+
+static void start_icon_looks (TidingsRefresh *self);
+
+static gboolean
+icons_idle (TidingsRefresh *self)
+{
+  return self->icon_looks == 0 && g_queue_is_empty (&self->icon_queue)
+         && !self->icons_writing && self->icons_found->len == 0;
+}
+
+static void
+settle_free (Settle *settle)
+{
+  if (settle->grace != NULL)
+    {
+      g_source_destroy (settle->grace);
+      g_source_unref (settle->grace);
+    }
+  g_free (settle);
+}
+
+/* Completes every settle_icons call once nothing is left to do. */
+static void
+icons_maybe_settled (TidingsRefresh *self)
+{
+  g_autoptr(GPtrArray) settling = NULL;
+
+  if (self->settling->len == 0 || !icons_idle (self))
+    return;
+  settling = g_steal_pointer (&self->settling);
+  self->settling = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < settling->len; i++)
+    g_task_return_boolean (g_ptr_array_index (settling, i), TRUE);
+}
 
 static gpointer
 store_icons (TidingsStore  *store,
@@ -451,34 +511,35 @@ store_icons (TidingsStore  *store,
   return GINT_TO_POINTER (changed ? 2 : 1);
 }
 
-static void write_icons (Run *run);
+static void write_icons (TidingsRefresh *self);
 
 static void
 icons_stored (GObject      *source,
               GAsyncResult *res,
               gpointer      user_data)
 {
-  Run *run = user_data;
+  g_autoptr(TidingsRefresh) self = user_data;
   gpointer changed = tidings_store_worker_call_finish (TIDINGS_STORE_WORKER (source), res, NULL);
 
-  run->icons_writing = FALSE;
+  self->icons_writing = FALSE;
   if (GPOINTER_TO_INT (changed) == 2)
-    g_signal_emit (run->self, signals[SIGNAL_ICONS_CHANGED], 0);
-  if (run->icons_found->len > 0)
-    write_icons (run);
+    g_signal_emit (self, signals[SIGNAL_ICONS_CHANGED], 0);
+  if (self->icons_found->len > 0)
+    write_icons (self);
   else
-    run_maybe_finish (run);
+    icons_maybe_settled (self);
 }
 
 static void
-write_icons (Run *run)
+write_icons (TidingsRefresh *self)
 {
-  GPtrArray *icons = g_steal_pointer (&run->icons_found);
+  GPtrArray *icons = g_steal_pointer (&self->icons_found);
 
-  run->icons_found = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_icon_free);
-  run->icons_writing = TRUE;
-  tidings_store_worker_call_async (run->self->worker, store_icons, icons,
-                                   (GDestroyNotify) g_ptr_array_unref, NULL, icons_stored, run);
+  self->icons_found = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_icon_free);
+  self->icons_writing = TRUE;
+  tidings_store_worker_call_async (self->worker, store_icons, icons,
+                                   (GDestroyNotify) g_ptr_array_unref, NULL, icons_stored,
+                                   g_object_ref (self));
 }
 
 static void
@@ -487,44 +548,38 @@ icon_looked (GObject      *source,
              gpointer      user_data)
 {
   IconJob *job = user_data;
-  Run *run = job->run;
+  g_autoptr(TidingsRefresh) self = g_steal_pointer (&job->self);
   g_autoptr(GError) error = NULL;
   TidingsIcon *icon = tidings_icon_fetch_finish (res, &error);
 
-  run->icon_looks--;
+  self->icon_looks--;
   if (icon == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Not the feed's error: the feed is fine, it just has no icon we can
-       * use. The look is remembered so that it is not made every time. */
+       * use. The look is remembered so that it is not made every time. A
+       * cancelled look is not: the next run makes it again. */
       g_debug ("No icon for %s: %s", job->feed_url, error->message);
       icon = g_new0 (TidingsIcon, 1);
       icon->subscription_id = job->subscription_id;
       icon->fetched_at = g_get_real_time ();
     }
   if (icon != NULL)
-    g_ptr_array_add (run->icons_found, icon);
-  icon_job_free (job);
+    g_ptr_array_add (self->icons_found, icon);
+  icon_job_done (self, job);
 
-  if (run->icons_found->len > 0 && !run->icons_writing)
-    write_icons (run);
-  start_icon_looks (run);
-  run_maybe_finish (run);
+  if (self->icons_found->len > 0 && !self->icons_writing)
+    write_icons (self);
+  start_icon_looks (self);
+  icons_maybe_settled (self);
 }
 
 static void
-start_icon_looks (Run *run)
+start_icon_looks (TidingsRefresh *self)
 {
-  GCancellable *cancellable = g_task_get_cancellable (run->task);
-  guint limit = run->next < run->subscriptions->len ? ICON_LOOKS_BESIDE_FEEDS : ICON_LOOKS;
+  guint limit = self->feed_runs > 0 ? ICON_LOOKS_BESIDE_FEEDS : ICON_LOOKS;
   IconJob *job;
 
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      g_queue_clear_full (&run->icon_queue, (GDestroyNotify) icon_job_free);
-      return;
-    }
-
-  while (run->icon_looks < limit && (job = g_queue_pop_head (&run->icon_queue)) != NULL)
+  while (self->icon_looks < limit && (job = g_queue_pop_head (&self->icon_queue)) != NULL)
     {
       TidingsIconRequest request = { 0 };
 
@@ -532,29 +587,54 @@ start_icon_looks (Run *run)
       request.feed_url = job->feed_url;
       request.site_url = job->site_url;
       request.icon_url = job->icon_url;
-      request.stored = g_hash_table_lookup (run->icons, &job->subscription_id);
-      run->icon_looks++;
-      tidings_icon_fetch_async (run->self->fetcher, &request, cancellable, icon_looked, job);
+      request.stored = job->stored;
+      job->self = g_object_ref (self);
+      self->icon_looks++;
+      tidings_icon_fetch_async (self->fetcher, &request, self->icon_cancellable, icon_looked,
+                                job);
     }
 }
 
-/* After @job's feed is stored: its icon, when none was looked for lately. */
+static TidingsIcon *
+icon_validators (const TidingsIcon *stored)
+{
+  TidingsIcon *copy;
+
+  if (stored == NULL)
+    return NULL;
+  copy = g_new0 (TidingsIcon, 1);
+  copy->subscription_id = stored->subscription_id;
+  copy->url = g_strdup (stored->url);
+  copy->etag = g_strdup (stored->etag);
+  copy->last_modified = g_strdup (stored->last_modified);
+  copy->fetched_at = stored->fetched_at;
+  copy->changed_at = stored->changed_at;
+  return copy;
+}
+
+/* After @job's feed is stored: its icon, when none was looked for lately
+ * and no look for it is waiting or under way. */
 static void
 maybe_look_for_icon (Run *run,
                      Job *job)
 {
+  TidingsRefresh *self = run->self;
   TidingsSubscription *subscription = job->subscription;
   TidingsFeed *feed = job->update->feed;
+  const TidingsIcon *stored;
   IconJob *icon_job;
 
   if (!run->fetch_icons || job->outcome->status == TIDINGS_REFRESH_FAILED || run->icons == NULL
-      || !tidings_icon_is_due (g_hash_table_lookup (run->icons, &subscription->id),
-                               g_get_real_time ()))
+      || g_cancellable_is_cancelled (g_task_get_cancellable (run->task))
+      || g_hash_table_contains (self->icon_ids, &subscription->id))
+    return;
+  stored = g_hash_table_lookup (run->icons, &subscription->id);
+  if (!tidings_icon_is_due (stored, g_get_real_time ()))
     return;
 
   icon_job = g_new0 (IconJob, 1);
-  icon_job->run = run;
   icon_job->subscription_id = subscription->id;
+  icon_job->stored = icon_validators (stored);
   icon_job->feed_url = g_strdup (job->update->new_url != NULL ? job->update->new_url
                                                               : subscription->url);
   /* This body's word when it was read, else what the store had. */
@@ -566,7 +646,8 @@ maybe_look_for_icon (Run *run,
     icon_job->icon_url = g_strdup (feed->favicon != NULL ? feed->favicon : feed->icon);
   else
     icon_job->icon_url = g_strdup (subscription->icon_url);
-  g_queue_push_tail (&run->icon_queue, icon_job);
+  g_hash_table_add (self->icon_ids, &icon_job->subscription_id);
+  g_queue_push_tail (&self->icon_queue, icon_job);
 }
 
 static void
@@ -613,7 +694,7 @@ stored (GObject      *source,
     }
 
   feed_pipeline (run);
-  start_icon_looks (run);
+  start_icon_looks (run->self);
   if (run->waiting->len > 0)
     send_to_writer (run);
   else
@@ -696,10 +777,15 @@ run_maybe_finish (Run *run)
   if (run->outstanding > 0 || run->writer_busy || run->finishing
       || run->next < run->subscriptions->len)
     return;
-  if (run->icon_looks > 0 || !g_queue_is_empty (&run->icon_queue) || run->icons_writing
-      || run->icons_found->len > 0)
-    return;
   run->finishing = TRUE;
+
+  /* The feeds are in: the icons may have every connection now, unless the
+   * run was called off, which calls them off too. */
+  run->self->feed_runs--;
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (run->task)))
+    tidings_refresh_cancel_icons (run->self);
+  else
+    start_icon_looks (run->self);
 
   backoffs = tidings_fetcher_get_backoffs (run->self->fetcher);
   tidings_store_worker_call_async (run->self->worker, store_backoffs, backoffs,
@@ -879,9 +965,8 @@ tidings_refresh_run_async (TidingsRefresh      *self,
   run->owned = g_ptr_array_ref (subscriptions);
   run->subscriptions = interleave_hosts (subscriptions);
   run->waiting = g_ptr_array_new ();
-  g_queue_init (&run->icon_queue);
   run->fetch_icons = self->fetch_icons;
-  run->icons_found = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_icon_free);
+  self->feed_runs++;
   /* Taken now: the parse threads read it, and the setter runs on the
    * caller's thread. */
   run->default_interval = self->default_interval > 0 ? self->default_interval
@@ -917,6 +1002,74 @@ tidings_refresh_run_finish (TidingsRefresh         *self,
 }
 
 void
+tidings_refresh_cancel_icons (TidingsRefresh *self)
+{
+  IconJob *job;
+
+  g_return_if_fail (TIDINGS_IS_REFRESH (self));
+
+  while ((job = g_queue_pop_head (&self->icon_queue)) != NULL)
+    icon_job_done (self, job);
+  /* The looks under way come back cancelled; later ones get a fresh one. */
+  g_cancellable_cancel (self->icon_cancellable);
+  g_object_unref (self->icon_cancellable);
+  self->icon_cancellable = g_cancellable_new ();
+  icons_maybe_settled (self);
+}
+
+static gboolean
+settle_grace_over (gpointer user_data)
+{
+  GTask *task = user_data;
+  Settle *settle = g_task_get_task_data (task);
+
+  g_clear_pointer (&settle->grace, g_source_unref);
+  tidings_refresh_cancel_icons (g_task_get_source_object (task));
+  return G_SOURCE_REMOVE;
+}
+
+void
+tidings_refresh_settle_icons_async (TidingsRefresh      *self,
+                                    guint                grace_ms,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Settle *settle;
+
+  g_return_if_fail (TIDINGS_IS_REFRESH (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, tidings_refresh_settle_icons_async);
+  if (icons_idle (self))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  settle = g_new0 (Settle, 1);
+  g_task_set_task_data (task, settle, (GDestroyNotify) settle_free);
+  if (grace_ms != G_MAXUINT)
+    {
+      /* The task outlives its timer: settle_free() destroys it. */
+      settle->grace = g_timeout_source_new (grace_ms);
+      g_source_set_callback (settle->grace, settle_grace_over, task, NULL);
+      g_source_attach (settle->grace, g_main_context_get_thread_default ());
+    }
+  g_ptr_array_add (self->settling, g_steal_pointer (&task));
+}
+
+gboolean
+tidings_refresh_settle_icons_finish (TidingsRefresh  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
 tidings_refresh_set_fetch_icons (TidingsRefresh *self,
                                  gboolean        fetch_icons)
 {
@@ -939,10 +1092,27 @@ tidings_refresh_dispose (GObject *object)
 {
   TidingsRefresh *self = TIDINGS_REFRESH (object);
 
+  /* Every look under way and every settle call holds a reference. */
+  g_assert (self->icon_looks == 0 && !self->icons_writing && self->settling->len == 0);
+  g_queue_clear_full (&self->icon_queue, (GDestroyNotify) icon_job_free);
+  g_hash_table_remove_all (self->icon_ids);
   g_clear_object (&self->worker);
   g_clear_object (&self->fetcher);
 
   G_OBJECT_CLASS (tidings_refresh_parent_class)->dispose (object);
+}
+
+static void
+tidings_refresh_finalize (GObject *object)
+{
+  TidingsRefresh *self = TIDINGS_REFRESH (object);
+
+  g_hash_table_unref (self->icon_ids);
+  g_object_unref (self->icon_cancellable);
+  g_ptr_array_unref (self->icons_found);
+  g_ptr_array_unref (self->settling);
+
+  G_OBJECT_CLASS (tidings_refresh_parent_class)->finalize (object);
 }
 
 static void
@@ -951,6 +1121,7 @@ tidings_refresh_class_init (TidingsRefreshClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = tidings_refresh_dispose;
+  object_class->finalize = tidings_refresh_finalize;
 
   signals[SIGNAL_FEED_DONE] =
     g_signal_new ("feed-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -966,7 +1137,11 @@ tidings_refresh_class_init (TidingsRefreshClass *klass)
 static void
 tidings_refresh_init (TidingsRefresh *self)
 {
-  (void) self;
+  g_queue_init (&self->icon_queue);
+  self->icon_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->icon_cancellable = g_cancellable_new ();
+  self->icons_found = g_ptr_array_new_with_free_func ((GDestroyNotify) tidings_icon_free);
+  self->settling = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 TidingsRefresh *

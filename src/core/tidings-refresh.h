@@ -52,16 +52,17 @@ G_DECLARE_FINAL_TYPE (TidingsRefresh, tidings_refresh, TIDINGS, REFRESH, GObject
  *     its result already in the store.
  *   progress (guint done, guint total)
  *   icons-changed: (an addition) new feed icons are in the store. A run
- *     looks for the icon of each feed it stored without error, when the
- *     last look is old enough (tidings-icons.h), and completes only once
- *     those looks are stored too; an icon that cannot be had is no error
- *     of the feed's. */
+ *     queues a look for the icon of each feed it stored without error, when
+ *     the last look is old enough (tidings-icons.h); the looks go on in the
+ *     background, after the run has completed if need be, and an icon that
+ *     cannot be had is no error of the feed's. */
 TidingsRefresh *tidings_refresh_new        (TidingsStoreWorker     *worker,
                                             TidingsFetcher         *fetcher);
 
 /* Refreshes @subscriptions (TidingsSubscription, e.g. from
  * tidings_store_list_subscriptions(); gone ones are skipped). Completes once
- * every result is in the store and host back-offs are saved. */
+ * every result is in the store and host back-offs are saved, without
+ * waiting for the icon looks it queued. */
 void            tidings_refresh_run_async  (TidingsRefresh         *self,
                                             GPtrArray              *subscriptions,
                                             GCancellable           *cancellable,
@@ -83,6 +84,21 @@ void            tidings_refresh_set_default_interval (TidingsRefresh *self,
  * on. */
 void            tidings_refresh_set_fetch_icons (TidingsRefresh *self,
                                                  gboolean        fetch_icons);
+
+/* Completes once no icon look is waiting or under way and what the looks
+ * found is stored; at once when none is. Looks still going @grace_ms later
+ * (G_MAXUINT: no limit) are cancelled then, and are made again by a later
+ * run. For a caller about to close the store. */
+void            tidings_refresh_settle_icons_async  (TidingsRefresh      *self,
+                                                     guint                grace_ms,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean        tidings_refresh_settle_icons_finish (TidingsRefresh      *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+/* Drops the icon looks waiting and cancels those under way. A run that is
+ * cancelled does this too. */
+void            tidings_refresh_cancel_icons        (TidingsRefresh      *self);
 
 /* The sentence for a body that did not parse: "Not a feed: the address
  * returns an HTML page", "Not a feed: the document is not well-formed XML
