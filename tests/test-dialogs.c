@@ -237,6 +237,7 @@ test_preferences_builds (void)
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (get_named (prefs, "load-images"))));
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (get_named (prefs, "unread-only"))));
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (get_named (prefs, "refresh-on-start"))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (get_named (prefs, "feed-icons"))));
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (get_named (prefs, "notifications"))));
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (get_named (prefs, "keymap"))), ==,
                     0);
@@ -298,6 +299,11 @@ test_preferences_bindings (void)
   g_assert_true (g_settings_get_boolean (settings, "unread-only"));
   gtk_switch_set_active (GTK_SWITCH (get_named (prefs, "refresh-on-start")), FALSE);
   g_assert_false (g_settings_get_boolean (settings, "refresh-on-start"));
+  g_assert_true (gtk_widget_activate (row_of (get_named (prefs, "feed-icons"))));
+  wait_ms (50);
+  g_assert_false (g_settings_get_boolean (settings, "feed-icons"));
+  g_settings_set_boolean (settings, "feed-icons", TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (get_named (prefs, "feed-icons"))));
 
   /* The delay only matters while articles are marked read on opening. */
   delay_spin = get_named (prefs, "mark-read-delay");

@@ -37,6 +37,7 @@ struct _TidingsPreferences
   GtkStringList *interval_list;
   GtkSwitch     *refresh_on_start_switch;
   GtkSwitch     *notifications_switch;
+  GtkSwitch     *feed_icons_switch;
   AdwExpanderRow *sections_row;
   GtkSpinButton *retention_days_spin;
   GtkSpinButton *retention_count_spin;
@@ -460,6 +461,8 @@ tidings_preferences_constructed (GObject *object)
         G_SETTINGS_BIND_DEFAULT, interval_get_mapping, interval_set_mapping);
   bind (self, "refresh-on-start", self->refresh_on_start_switch, "active",
         G_SETTINGS_BIND_DEFAULT, NULL, NULL);
+  bind (self, "feed-icons", self->feed_icons_switch, "active",
+        G_SETTINGS_BIND_DEFAULT, NULL, NULL);
   bind (self, "notifications", self->notifications_switch, "active",
         G_SETTINGS_BIND_DEFAULT, NULL, NULL);
   bind (self, "notifications", self->sections_row, "sensitive",
@@ -566,6 +569,7 @@ tidings_preferences_class_init (TidingsPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TidingsPreferences,
                                         refresh_on_start_switch);
   gtk_widget_class_bind_template_child (widget_class, TidingsPreferences, notifications_switch);
+  gtk_widget_class_bind_template_child (widget_class, TidingsPreferences, feed_icons_switch);
   gtk_widget_class_bind_template_child (widget_class, TidingsPreferences, sections_row);
   gtk_widget_class_bind_template_child (widget_class, TidingsPreferences, retention_days_spin);
   gtk_widget_class_bind_template_child (widget_class, TidingsPreferences, retention_count_spin);
