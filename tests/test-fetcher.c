@@ -178,6 +178,123 @@ test_validators_then_304 (void)
   g_assert_finalize_object (g_steal_pointer (&fetcher));
 }
 
+/* ---- Keep-alive: a server of its own ----
+ *
+ * libsoup's server keeps no connection alive without a listener of its own
+ * (tidings-test-server.c), so this test answers HTTP/1.1 itself, from a
+ * thread per connection, the way nginx does: a 304 carries no
+ * Content-Length, and the connection stays open for the next request. */
+
+#define KEPT_FEED "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Kept</title>" \
+                  "</channel></rss>"
+
+typedef struct
+{
+  gint connections;   /* accepted so far; atomic */
+  gint open;          /* still being served; atomic */
+  gint requests;      /* atomic */
+} KeptServer;
+
+static gboolean
+kept_server_run (GThreadedSocketService *service,
+                 GSocketConnection      *connection,
+                 GObject                *source,
+                 gpointer                user_data)
+{
+  KeptServer *server = user_data;
+  g_autoptr(GDataInputStream) in = NULL;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  (void) service;
+  (void) source;
+  g_atomic_int_inc (&server->open);
+  g_atomic_int_inc (&server->connections);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  for (;;)
+    {
+      gboolean request = FALSE, conditional = FALSE;
+      g_autofree char *reply = NULL;
+      char *line;
+
+      /* The request's lines up to the empty one; none at the end of the
+       * connection. */
+      while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)) != NULL && *line != '\0')
+        {
+          request = TRUE;
+          conditional |= g_ascii_strncasecmp (line, "If-None-Match:", 14) == 0;
+          g_free (line);
+        }
+      g_free (line);
+      if (!request)
+        break;
+      g_atomic_int_inc (&server->requests);
+      if (conditional)
+        reply = g_strdup ("HTTP/1.1 304 Not Modified\r\nETag: \"kept\"\r\n\r\n");
+      else
+        reply = g_strdup_printf ("HTTP/1.1 200 OK\r\nETag: \"kept\"\r\n"
+                                 "Content-Type: application/rss+xml\r\n"
+                                 "Content-Length: %zu\r\n\r\n%s",
+                                 strlen (KEPT_FEED), KEPT_FEED);
+      if (!g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL))
+        break;
+    }
+  g_atomic_int_dec_and_test (&server->open);
+  return TRUE;
+}
+
+/* A feed answered 304 again and again, one request after another: every
+ * answer comes down the one connection the first request opened. */
+static void
+test_keep_alive_304 (void)
+{
+  KeptServer server = { 0 };
+  g_autoptr(GSocketService) service = g_threaded_socket_service_new (4);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(TidingsFetcher) fetcher = tidings_fetcher_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  g_signal_connect (service, "run", G_CALLBACK (kept_server_run), &server);
+  g_socket_service_start (service);
+  url = g_strdup_printf ("http://127.0.0.1:%u/feed.xml",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  {
+    g_autoptr(TidingsFetchResult) first = fetch (fetcher, url, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (first->status, ==, 200);
+    g_assert_cmpstr (first->etag, ==, "\"kept\"");
+  }
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(TidingsFetchResult) again = fetch_full (fetcher, url, "\"kept\"", NULL, NULL,
+                                                        NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (again->status, ==, 304);
+      g_assert_true (again->not_modified);
+      g_assert_cmpstr (again->etag, ==, "\"kept\"");
+    }
+  g_assert_cmpint (g_atomic_int_get (&server.requests), ==, 4);
+  g_assert_cmpint (g_atomic_int_get (&server.connections), ==, 1);
+
+  /* Gone with the fetcher, the connection ends, and its thread with it. */
+  g_assert_finalize_object (g_steal_pointer (&fetcher));
+  while (g_atomic_int_get (&server.open) > 0)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+}
+
 static void
 test_changed_body (void)
 {
@@ -1209,6 +1326,7 @@ main (int    argc,
 
   g_test_add_func ("/fetcher/conditional/validators-then-304", test_validators_then_304);
   g_test_add_func ("/fetcher/conditional/changed-body", test_changed_body);
+  g_test_add_func ("/fetcher/conditional/keep-alive-304", test_keep_alive_304);
   g_test_add_func ("/fetcher/conditional/hash", test_hash_not_modified);
   g_test_add_func ("/fetcher/encoding/gzip", test_gzip);
   g_test_add_func ("/fetcher/encoding/brotli", test_brotli);
