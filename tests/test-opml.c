@@ -685,9 +685,14 @@ test_round_trip_escaping (void)
   add_feed (opml, "https://b.example/rss", "Tab\there\nnewline\rreturn", NULL,
             "Ünïcødé 日本 😀", "<News> & \"Views\" 'quoted'");
   add_feed (opml, "https://c.example/atom", "]]> --> <!-- &amp;", NULL, NULL, NULL);
+  /* A carriage return in element text too (a reader would turn a raw one,
+   * or a CR LF, into a line feed); found by fuzz-opml. */
+  g_free (opml->title);
+  opml->title = g_strdup ("Lines\r\nand\rreturns");
   read = write_and_read (opml, &text);
 
   assert_same_subscriptions (opml, read);
+  g_assert_cmpstr (read->title, ==, opml->title);
   /* Non-ASCII is written as it is, in UTF-8. */
   g_assert_nonnull (strstr (text, "Ünïcødé 日本 😀"));
 }

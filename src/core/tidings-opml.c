@@ -903,8 +903,9 @@ tree_node (Tree       *tree,
 }
 
 /* Text fit for XML 1.0: valid UTF-8 without the characters XML forbids,
- * with markup characters escaped; in attributes the quote and the white
- * space that attribute normalisation would flatten are escaped too. */
+ * with markup characters escaped; a carriage return everywhere, for a
+ * reader turns a raw one into a line feed; in attributes the quote and
+ * the white space that attribute normalisation would flatten too. */
 static void
 append_escaped (GString    *out,
                 const char *text,
@@ -930,9 +931,11 @@ append_escaped (GString    *out,
         case '"':
           g_string_append (out, attribute ? "&quot;" : "\"");
           break;
+        case '\r':
+          g_string_append (out, "&#13;");
+          break;
         case '\t':
         case '\n':
-        case '\r':
           if (attribute)
             g_string_append_printf (out, "&#%u;", c);
           else
